@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# images.mk: from the installed packages to output/images.
+#
+#   target-finalize   every make: the overlays over the target tree, then
+#                     images/rootfs.spec from the tree and the device table,
+#                     and images/.rootfs.hash (spec + file contents). Both
+#                     are rewritten only when their content changes.
+#   bzImage           the kernel, built once, after .rootfs.hash: its
+#                     embedded initramfs is CONFIG_INITRAMFS_SOURCE =
+#                     rootfs.spec. Skipped entirely when nothing changed.
+#   rootfs.cpio.gz    the external initrd, from the same spec (mkcpio).
+#   run-qemu.sh       the command `make run` runs.
+
+MKCPIO := $(HOST_DIR)/bin/mkcpio
+DEVICE_TABLE := $(call qstrip,$(RB_ROOTFS_DEVICE_TABLE))
+OVERLAYS := $(call qstrip,$(RB_ROOTFS_OVERLAY))
+
+# The spec names files as ${RB_TARGET_DIR}/...: the same text in every
+# output directory. mkcpio and the kernel's gen_init_cpio expand it.
+export RB_TARGET_DIR := $(TARGET_DIR)
+
+IMAGES-$(RB_LINUX_KERNEL) += $(IMAGES_DIR)/bzImage
+IMAGES-$(RB_TARGET_INITRAMFS_EXTERNAL) += $(IMAGES_DIR)/rootfs.cpio.gz
+IMAGES-y += $(IMAGES_DIR)/run-qemu.sh
+
+images: $(IMAGES-y)
+.PHONY: images
+
+$(MKCPIO): $(wildcard support/mkcpio/*.c support/mkcpio/*.h support/mkcpio/Makefile) | $(HOST_DEPS_STAMP)
+	@echo '>>> host mkcpio'
+	$(Q)$(MAKE) -s -C support/mkcpio BUILD_DIR=$(BUILD_DIR)/host-mkcpio
+	$(Q)mkdir -p $(@D) && install -m 0755 $(BUILD_DIR)/host-mkcpio/mkcpio $@
+
+# update-if-changed TMP FILE: keep FILE (and its mtime) when TMP is the same
+update-if-changed = if cmp -s $(1) $(2); then rm -f $(1); else mv $(1) $(2); fi
+
+target-finalize: $(PACKAGES-y) $(MKCPIO)
+	$(Q)mkdir -p $(IMAGES_DIR) $(TARGET_DIR)
+	$(Q)for d in $(OVERLAYS); do \
+		test -d $$d || { echo "ramboot: overlay $$d: no such directory (RB_ROOTFS_OVERLAY)" >&2; exit 1; }; \
+		cp -R $$d/. $(TARGET_DIR)/; done
+	$(Q)$(MKCPIO) --from-dir $(TARGET_DIR) --squash --var RB_TARGET_DIR \
+		$(if $(DEVICE_TABLE),--table $(DEVICE_TABLE)) -o $(IMAGES_DIR)/rootfs.spec.tmp
+	$(Q)$(call update-if-changed,$(IMAGES_DIR)/rootfs.spec.tmp,$(IMAGES_DIR)/rootfs.spec)
+	$(Q){ cat $(IMAGES_DIR)/rootfs.spec; cd $(TARGET_DIR) && \
+		find . -type f | LC_ALL=C sort | xargs -r sha256sum; } >$(IMAGES_DIR)/.rootfs.hash.tmp
+	$(Q)$(call update-if-changed,$(IMAGES_DIR)/.rootfs.hash.tmp,$(IMAGES_DIR)/.rootfs.hash)
+.PHONY: target-finalize
+
+$(IMAGES_DIR)/.rootfs.hash $(IMAGES_DIR)/rootfs.spec: target-finalize ;
+
+# Kbuild decides whether to regenerate its cpio by mtime, and every file is
+# dated SOURCE_DATE_EPOCH: remove the cpio so a changed tree is picked up.
+define LINUX_IMAGE_CMDS
+	rm -f $(LINUX_DIR)/usr/initramfs_data.cpio
+	$(LINUX_MAKE) bzImage
+	cp $(LINUX_DIR)/arch/x86/boot/bzImage $(IMAGES_DIR)/bzImage.tmp
+	mv $(IMAGES_DIR)/bzImage.tmp $(IMAGES_DIR)/bzImage
+endef
+
+$(IMAGES_DIR)/bzImage: $(LINUX_DIR)/.stamp_installed $(BUILD_DIR)/.hash/linux.cfg \
+		$(if $(RB_TARGET_INITRAMFS_EMBEDDED),$(IMAGES_DIR)/.rootfs.hash) | target-finalize
+	$(file >$(LINUX_DIR)/.rb-image.sh,$(LINUX_IMAGE_CMDS))
+	$(Q)$(STEP) linux image 'Building bzImage' $(LINUX_DIR)/.rb-image.sh
+
+$(IMAGES_DIR)/rootfs.cpio.gz: $(IMAGES_DIR)/.rootfs.hash $(MKCPIO)
+	@echo '>>> rootfs.cpio.gz'
+	$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) -z gzip -o $@ $(IMAGES_DIR)/rootfs.spec
+
+$(IMAGES_DIR)/run-qemu.sh: $(BOARD_DIR)/run-qemu $(RB_CONFIG)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's|@INITRD@|$(if $(RB_TARGET_INITRAMFS_EXTERNAL),-initrd "$$IMAGES/rootfs.cpio.gz")|' \
+		$(BOARD_DIR)/run-qemu >$@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
+
+run: all
+	$(IMAGES_DIR)/run-qemu.sh
+.PHONY: run
