@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The archive output stream: buffering, optional compression and the one
+ * function that writes a cpio header.
+ *
+ * Compressed output is reproducible and matches what the kernel's own
+ * build uses for CONFIG_INITRAMFS_COMPRESSION_*: gzip -n -9 (no name,
+ * mtime 0), xz --check=crc32 --lzma2=dict=1MiB (the kernel's xz decoder
+ * knows only crc32), zstd level 19 and lz4 -l -9 (the legacy frame format,
+ * the only one the kernel's unlz4 reads).
+ *
+ * Memory is fixed: a staging buffer (8 MiB for lz4's legacy blocks, 128 KiB
+ * otherwise) plus the compressor state, whatever the file sizes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lz4.h>
+#include <lz4hc.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "mkcpio.h"
+
+#define STAGE_SIZE	(128 * 1024)
+#define LZ4_BLOCK	(8 * 1024 * 1024)	/* kernel unlz4's chunk size */
+#define LZ4_MAGIC	0x184c2102
+#define COPY_RANGE_MIN	(64 * 1024)
+
+struct out {
+	int fd;
+	enum comp comp;
+	const char *what;	/* output name for messages */
+	uint64_t off;		/* uncompressed bytes so far */
+	unsigned char *buf;	/* uncompressed staging */
+	size_t len, cap;
+	unsigned char *zbuf;	/* compressed bytes */
+	size_t zcap;
+	int fast_copy;		/* may try copy_file_range()/sendfile() */
+	int lz4_started;
+	z_stream z;
+	lzma_stream x;
+	ZSTD_CCtx *zs;
+};
+
+static const char *const comp_names[] = {
+	[COMP_NONE] = "none",
+	[COMP_GZIP] = "gzip",
+	[COMP_XZ] = "xz",
+	[COMP_ZSTD] = "zstd",
+	[COMP_LZ4] = "lz4",
+};
+
+int comp_parse(const char *s, enum comp *c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(comp_names); i++) {
+		if (!strcmp(s, comp_names[i])) {
+			*c = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int werr(struct out *o)
+{
+	return fail("%s: write error: %s", o->what, strerror(errno));
+}
+
+static int zput(struct out *o, size_t n)
+{
+	return write_all(o->fd, o->zbuf, n) ? werr(o) : 0;
+}
+
+static int gzip_init(struct out *o)
+{
+	/* windowBits 16+15: gzip wrapper with no name and mtime 0. */
+	if (deflateInit2(&o->z, 9, Z_DEFLATED, 16 + 15, 9,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		return fail("%s: cannot initialise zlib", o->what);
+	return 0;
+}
+
+static int gzip_feed(struct out *o, const void *p, size_t n, int last)
+{
+	int rc;
+
+	o->z.next_in = (Bytef *)p;
+	o->z.avail_in = n;
+	do {
+		o->z.next_out = o->zbuf;
+		o->z.avail_out = o->zcap;
+		rc = deflate(&o->z, last ? Z_FINISH : Z_NO_FLUSH);
+		if (rc == Z_STREAM_ERROR)
+			return fail("%s: zlib error", o->what);
+		if (zput(o, o->zcap - o->z.avail_out))
+			return -1;
+	} while (o->z.avail_out == 0 || (last && rc != Z_STREAM_END));
+	return 0;
+}
+
+static int xz_init(struct out *o)
+{
+	lzma_options_lzma opt;
+	lzma_filter filters[2];
+
+	lzma_lzma_preset(&opt, 6);
+	opt.dict_size = 1 << 20;
+	filters[0].id = LZMA_FILTER_LZMA2;
+	filters[0].options = &opt;
+	filters[1].id = LZMA_VLI_UNKNOWN;
+	if (lzma_stream_encoder(&o->x, filters, LZMA_CHECK_CRC32) != LZMA_OK)
+		return fail("%s: cannot initialise liblzma", o->what);
+	return 0;
+}
+
+static int xz_feed(struct out *o, const void *p, size_t n, int last)
+{
+	lzma_ret rc;
+
+	o->x.next_in = p;
+	o->x.avail_in = n;
+	do {
+		o->x.next_out = o->zbuf;
+		o->x.avail_out = o->zcap;
+		rc = lzma_code(&o->x, last ? LZMA_FINISH : LZMA_RUN);
+		if (rc != LZMA_OK && rc != LZMA_STREAM_END)
+			return fail("%s: liblzma error %d", o->what, rc);
+		if (zput(o, o->zcap - o->x.avail_out))
+			return -1;
+	} while (o->x.avail_out == 0 || (last && rc != LZMA_STREAM_END));
+	return 0;
+}
+
+static int zstd_init(struct out *o)
+{
+	o->zs = ZSTD_createCCtx();
+	if (!o->zs ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(o->zs,
+						ZSTD_c_compressionLevel, 19)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(o->zs,
+						ZSTD_c_checksumFlag, 1)))
+		return fail("%s: cannot initialise libzstd", o->what);
+	return 0;
+}
+
+static int zstd_feed(struct out *o, const void *p, size_t n, int last)
+{
+	ZSTD_inBuffer in = { p, n, 0 };
+	ZSTD_outBuffer ob;
+	size_t left;
+
+	do {
+		ob = (ZSTD_outBuffer){ o->zbuf, o->zcap, 0 };
+		left = ZSTD_compressStream2(o->zs, &ob, &in,
+					    last ? ZSTD_e_end : ZSTD_e_continue);
+		if (ZSTD_isError(left))
+			return fail("%s: libzstd: %s", o->what,
+				    ZSTD_getErrorName(left));
+		if (zput(o, ob.pos))
+			return -1;
+	} while (in.pos < in.size || (last && left));
+	return 0;
+}
+
+/* One legacy lz4 block: 4-byte little-endian size, then the data. */
+static int lz4_feed(struct out *o, const void *p, size_t n, int last)
+{
+	unsigned char *z = o->zbuf;
+	int len;
+
+	(void)last;
+	if (!n)
+		return 0;
+	if (!o->lz4_started) {
+		z[0] = LZ4_MAGIC & 0xff;
+		z[1] = LZ4_MAGIC >> 8 & 0xff;
+		z[2] = LZ4_MAGIC >> 16 & 0xff;
+		z[3] = LZ4_MAGIC >> 24;
+		if (zput(o, 4))
+			return -1;
+		o->lz4_started = 1;
+	}
+	len = LZ4_compress_HC(p, (char *)z + 4, n, o->zcap - 4, 9);
+	if (len <= 0)
+		return fail("%s: lz4 compression failed", o->what);
+	z[0] = len & 0xff;
+	z[1] = len >> 8 & 0xff;
+	z[2] = len >> 16 & 0xff;
+	z[3] = len >> 24;
+	return zput(o, len + 4);
+}
+
+static int flush_stage(struct out *o, int last)
+{
+	int rc = 0;
+
+	switch (o->comp) {
+	case COMP_NONE:
+		if (write_all(o->fd, o->buf, o->len))
+			rc = werr(o);
+		break;
+	case COMP_GZIP:
+		rc = gzip_feed(o, o->buf, o->len, last);
+		break;
+	case COMP_XZ:
+		rc = xz_feed(o, o->buf, o->len, last);
+		break;
+	case COMP_ZSTD:
+		rc = zstd_feed(o, o->buf, o->len, last);
+		break;
+	case COMP_LZ4:
+		rc = lz4_feed(o, o->buf, o->len, last);
+		break;
+	}
+	o->len = 0;
+	return rc;
+}
+
+struct out *out_new(int fd, enum comp comp, const char *what)
+{
+	struct out *o = xcalloc(1, sizeof(*o));
+	struct stat st;
+	int rc = 0;
+
+	o->fd = fd;
+	o->comp = comp;
+	o->what = what;
+	o->cap = comp == COMP_LZ4 ? LZ4_BLOCK : STAGE_SIZE;
+	o->buf = xmalloc(o->cap);
+	o->zcap = comp == COMP_LZ4 ? (size_t)LZ4_compressBound(LZ4_BLOCK) + 4 :
+				     STAGE_SIZE;
+	o->zbuf = comp == COMP_NONE ? NULL : xmalloc(o->zcap);
+	o->fast_copy = comp == COMP_NONE && !fstat(fd, &st) &&
+		       S_ISREG(st.st_mode);
+	if (comp == COMP_GZIP)
+		rc = gzip_init(o);
+	else if (comp == COMP_XZ)
+		rc = xz_init(o);
+	else if (comp == COMP_ZSTD)
+		rc = zstd_init(o);
+	if (rc) {
+		out_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+int out_write(struct out *o, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t k;
+
+	while (n) {
+		if (o->len == o->cap && flush_stage(o, 0))
+			return -1;
+		k = o->cap - o->len;
+		if (k > n)
+			k = n;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		o->off += k;
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int out_pad(struct out *o, unsigned int align)
+{
+	static const unsigned char zeros[512];
+	size_t n = (align - o->off % align) % align;
+
+	return out_write(o, zeros, n);
+}
+
+/*
+ * Copy size bytes of the open source file.  Large files going uncompressed
+ * to a regular file use copy_file_range() (sendfile() as a fallback) so the
+ * data never passes through user space; otherwise a fixed buffer.
+ */
+static int copy_fast(struct out *o, int fd, uint64_t *size)
+{
+	ssize_t n;
+	int use_sendfile = 0;
+
+	if (flush_stage(o, 0))
+		return -1;
+	while (*size) {
+		size_t chunk = *size > (1 << 30) ? (1 << 30) : *size;
+
+		if (use_sendfile)
+			n = sendfile(o->fd, fd, NULL, chunk);
+		else
+			n = copy_file_range(fd, NULL, o->fd, NULL, chunk, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && !use_sendfile) {
+			use_sendfile = 1;
+			continue;
+		}
+		if (n <= 0)
+			break;	/* let the plain loop report or recover */
+		*size -= n;
+		o->off += n;
+	}
+	return 0;
+}
+
+int out_copy_fd(struct out *o, int fd, uint64_t size, const char *src)
+{
+	unsigned char *b;
+	ssize_t n;
+	size_t want;
+
+	if (o->fast_copy && size >= COPY_RANGE_MIN && copy_fast(o, fd, &size))
+		return -1;
+	while (size) {
+		if (o->len == o->cap && flush_stage(o, 0))
+			return -1;
+		b = o->buf + o->len;
+		want = o->cap - o->len;
+		if (want > size)
+			want = size;
+		n = read(fd, b, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail("%s: read error: %s", esc(src),
+				    strerror(errno));
+		if (n == 0)
+			return fail("%s: file shrank while being archived",
+				    esc(src));
+		o->len += n;
+		o->off += n;
+		size -= n;
+	}
+	return 0;
+}
+
+/*
+ * The only function that writes a cpio header: the 110 header bytes, the
+ * name with its NUL and the padding that aligns what follows to 4 bytes.
+ * The caller writes the data and its padding.
+ */
+int out_header(struct out *o, int crc, const struct cpio_hdr *h,
+	       const char *name)
+{
+	char s[CPIO_HDR_LEN + 1];
+
+	snprintf(s, sizeof(s),
+		 "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		 crc ? "070702" : "070701", h->ino, h->mode, h->uid, h->gid,
+		 h->nlink, h->mtime, h->filesize, h->maj, h->min, h->rmaj,
+		 h->rmin, (unsigned int)strlen(name) + 1, h->chksum);
+	if (out_write(o, s, CPIO_HDR_LEN) ||
+	    out_write(o, name, strlen(name) + 1))
+		return -1;
+	return out_pad(o, 4);
+}
+
+int out_finish(struct out *o)
+{
+	if (flush_stage(o, 1))
+		return -1;
+	return 0;
+}
+
+void out_free(struct out *o)
+{
+	if (!o)
+		return;
+	if (o->comp == COMP_GZIP)
+		deflateEnd(&o->z);
+	else if (o->comp == COMP_XZ)
+		lzma_end(&o->x);
+	else if (o->comp == COMP_ZSTD)
+		ZSTD_freeCCtx(o->zs);
+	free(o->buf);
+	free(o->zbuf);
+	free(o);
+}
