@@ -99,7 +99,12 @@ override DL_DIR := $(abspath $(DL_DIR))
 
 # Every step runs in a fixed environment: the same inputs, the same bytes.
 RB_SOURCE_DATE_EPOCH_CFG := $(call qstrip,$(RB_SOURCE_DATE_EPOCH))
-SOURCE_DATE_EPOCH := $(or $(RB_SOURCE_DATE_EPOCH_CFG),$(shell git -C $(TOPDIR) log -1 --format=%ct 2>/dev/null),0)
+# SOURCE_DATE_EPOCH: the configured one, else the newest commit of this
+# tree, else the newest mtime of the configuration and the recipes.
+SOURCE_DATE_EPOCH := $(or $(RB_SOURCE_DATE_EPOCH_CFG),\
+	$(shell git -C $(TOPDIR) log -1 --format=%ct 2>/dev/null),\
+	$(shell find Config.in configs package board -type f -printf '%T@\n' 2>/dev/null | \
+		sort -n | tail -n 1 | cut -d. -f1),0)
 export SOURCE_DATE_EPOCH
 export TZ := UTC
 export LC_ALL := C
@@ -167,10 +172,13 @@ check:
 check-reproducible:
 	$(Q)tests/reproducible.sh $(or $(DEFCONFIG),qemu_x86_64_defconfig)
 
-bench:
-	$(Q)tests/bench.sh
+check-fuzz:
+	$(Q)$(MAKE) -C support/mkcpio fuzz
 
-.PHONY: check check-reproducible bench
+bench:
+	$(Q)tests/bench.sh $(DEFCONFIG)
+
+.PHONY: check check-reproducible check-fuzz bench
 
 # ---------------------------------------------------------------- clean
 
@@ -195,6 +203,9 @@ help:
 	@echo '                        -reconfigure, -dirclean'
 	@echo '  clean, distclean      remove the build / all of the output'
 	@echo 'Tests:'
-	@echo '  check                 the test suite; check-reproducible; bench'
+	@echo '  check                 the test suite (TESTS="name ..." for some)'
+	@echo '  check-reproducible    build twice in different places, compare images'
+	@echo '  check-fuzz            fuzz mkcpio for a bounded time'
+	@echo '  bench                 build, no-op, overlay-edit and boot figures'
 	@echo 'Variables: O=dir (output), V=1 (verbose), DL_DIR=dir (environment)'
 .PHONY: clean distclean help

@@ -24,12 +24,23 @@ IMAGES-$(RB_LINUX_KERNEL) += $(IMAGES_DIR)/bzImage
 IMAGES-$(RB_TARGET_INITRAMFS_EXTERNAL) += $(IMAGES_DIR)/rootfs.cpio.gz
 IMAGES-y += $(IMAGES_DIR)/run-qemu.sh
 
+# Images carry SOURCE_DATE_EPOCH; a new one (a new commit) remakes them.
+SDE_STAMP := $(BUILD_DIR)/.hash/source-date-epoch
+ifeq ($(NEED_CONFIG),y)
+$(shell mkdir -p $(BUILD_DIR)/.hash; [ "$$(cat $(SDE_STAMP) 2>/dev/null)" = $(SOURCE_DATE_EPOCH) ] || \
+	echo $(SOURCE_DATE_EPOCH) >$(SDE_STAMP))
+endif
+
 images: $(IMAGES-y)
 .PHONY: images
 
 $(MKCPIO): $(wildcard support/mkcpio/*.c support/mkcpio/*.h support/mkcpio/Makefile) | $(HOST_DEPS_STAMP)
 	@echo '>>> host mkcpio'
-	$(Q)$(MAKE) -s -C support/mkcpio BUILD_DIR=$(BUILD_DIR)/host-mkcpio
+	$(Q)mkdir -p $(BUILD_DIR)/host-mkcpio
+	$(Q)$(MAKE) -C support/mkcpio BUILD_DIR=$(BUILD_DIR)/host-mkcpio \
+		>$(BUILD_DIR)/host-mkcpio/build.log 2>&1 || \
+		{ echo "ramboot: mkcpio failed to build; log: $(BUILD_DIR)/host-mkcpio/build.log" >&2; \
+		tail -n 20 $(BUILD_DIR)/host-mkcpio/build.log >&2; exit 1; }
 	$(Q)mkdir -p $(@D) && install -m 0755 $(BUILD_DIR)/host-mkcpio/mkcpio $@
 
 # update-if-changed TMP FILE: keep FILE (and its mtime) when TMP is the same
@@ -37,7 +48,7 @@ update-if-changed = if cmp -s $(1) $(2); then rm -f $(1); else mv $(1) $(2); fi
 
 target-finalize: $(PACKAGES-y) $(MKCPIO)
 	$(Q)mkdir -p $(IMAGES_DIR) $(TARGET_DIR)
-	$(Q)for d in $(OVERLAYS); do \
+	$(Q)umask 022; for d in $(OVERLAYS); do \
 		test -d $$d || { echo "ramboot: overlay $$d: no such directory (RB_ROOTFS_OVERLAY)" >&2; exit 1; }; \
 		cp -R $$d/. $(TARGET_DIR)/; done
 	$(Q)$(MKCPIO) --from-dir $(TARGET_DIR) --squash --var RB_TARGET_DIR \
@@ -59,12 +70,12 @@ define LINUX_IMAGE_CMDS
 	mv $(IMAGES_DIR)/bzImage.tmp $(IMAGES_DIR)/bzImage
 endef
 
-$(IMAGES_DIR)/bzImage: $(LINUX_DIR)/.stamp_installed $(BUILD_DIR)/.hash/linux.cfg \
+$(IMAGES_DIR)/bzImage: $(LINUX_DIR)/.stamp_installed $(BUILD_DIR)/.hash/linux.cfg $(SDE_STAMP) \
 		$(if $(RB_TARGET_INITRAMFS_EMBEDDED),$(IMAGES_DIR)/.rootfs.hash) | target-finalize
 	$(file >$(LINUX_DIR)/.rb-image.sh,$(LINUX_IMAGE_CMDS))
 	$(Q)$(STEP) linux image 'Building bzImage' $(LINUX_DIR)/.rb-image.sh
 
-$(IMAGES_DIR)/rootfs.cpio.gz: $(IMAGES_DIR)/.rootfs.hash $(MKCPIO)
+$(IMAGES_DIR)/rootfs.cpio.gz: $(IMAGES_DIR)/.rootfs.hash $(MKCPIO) $(SDE_STAMP)
 	@echo '>>> rootfs.cpio.gz'
 	$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) -z gzip -o $@ $(IMAGES_DIR)/rootfs.spec
 
@@ -72,6 +83,22 @@ $(IMAGES_DIR)/run-qemu.sh: $(BOARD_DIR)/run-qemu $(RB_CONFIG)
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@INITRD@|$(if $(RB_TARGET_INITRAMFS_EXTERNAL),-initrd "$$IMAGES/rootfs.cpio.gz")|' \
 		$(BOARD_DIR)/run-qemu >$@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
+
+# The manifest: what went in and what came out, to compare two builds by
+# reading two small files.
+$(IMAGES_DIR)/manifest: $(IMAGES-y) $(foreach p,$(PACKAGES-y),$(BUILD_DIR)/$(p)/.stamp_installed)
+	$(Q){ echo "SOURCE_DATE_EPOCH $(SOURCE_DATE_EPOCH)"; \
+	$(foreach p,$(PACKAGES-y),$(call manifest-package,$(p));) \
+	cd $(IMAGES_DIR) && for f in $(notdir $(IMAGES-y)) rootfs.spec; do \
+		echo "image $$f $$(sha256sum $$f | cut -d' ' -f1)"; done; } >$@.tmp
+	$(Q)mv $@.tmp $@
+
+# package NAME VERSION SOURCE SHA256 CONFIG-HASH
+manifest-package = f=$$(cat $(BUILD_DIR)/$(1)/.source 2>/dev/null || echo -); \
+	h=$$(awk -v n="$$f" '$$1 == "sha256" && $$3 == n { print $$2 }' package/$(1)/$(1).hash 2>/dev/null); \
+	echo "package $(1) $($(call pkg-upper,$(1))_VERSION) $$f $${h:--} $(call pkg-cfg-hash,$(1))"
+
+images: $(IMAGES_DIR)/manifest
 
 run: all
 	$(IMAGES_DIR)/run-qemu.sh
