@@ -33,6 +33,7 @@ RB_CONFIG := $(O)/.config
 BUILD_DIR := $(O)/build
 HOST_DIR := $(O)/host
 TARGET_DIR := $(O)/target
+INITRAMFS_DIR := $(O)/initramfs
 IMAGES_DIR := $(O)/images
 STAGING_DIR := $(HOST_DIR)/x86_64-rb-linux-uclibc/sysroot
 TOOLCHAIN_PREFIX := $(HOST_DIR)/bin/x86_64-rb-linux-uclibc-
@@ -46,6 +47,7 @@ all:
 .PHONY: all
 
 qstrip = $(strip $(subst ",,$(1)))
+, := ,
 
 # ---------------------------------------------------------------- config
 
@@ -133,7 +135,9 @@ PARALLEL_JOBS := $(or $(RB_JLEVEL),$(shell getconf _NPROCESSORS_ONLN 2>/dev/null
 
 # Sub-makes of the packages run with this environment.
 TARGET_CC := $(TOOLCHAIN_PREFIX)gcc
-TARGET_MAKE_ENV := PATH=$(HOST_DIR)/bin:$$PATH \
+# The wrapper maps the output directory out of objects (__FILE__, debug
+# info): the same objects from any output directory.
+TARGET_MAKE_ENV := PATH=$(HOST_DIR)/bin:$$PATH RB_PREFIX_MAP=$(O)=/ramboot \
 	$(if $(CCACHE),RB_WRAPPER_CCACHE=$(shell command -v ccache))
 TARGET_CROSS := $(TOOLCHAIN_PREFIX)
 
@@ -183,7 +187,7 @@ bench:
 # ---------------------------------------------------------------- clean
 
 clean:
-	$(Q)rm -rf $(BUILD_DIR) $(HOST_DIR) $(TARGET_DIR) $(IMAGES_DIR)
+	$(Q)rm -rf $(BUILD_DIR) $(HOST_DIR) $(TARGET_DIR) $(INITRAMFS_DIR) $(IMAGES_DIR) $(O)/staging
 
 distclean:
 	$(Q)rm -rf $(O)

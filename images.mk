@@ -2,26 +2,45 @@
 #
 # images.mk: from the installed packages to output/images.
 #
-#   target-finalize   every make: the overlays over the target tree, then
-#                     images/rootfs.spec from the tree and the device table,
-#                     and images/.rootfs.hash (spec + file contents). Both
-#                     are rewritten only when their content changes.
+#   target-finalize   every make: the overlays over the target tree; then,
+#                     for the initramfs tree (the target tree, or with
+#                     RB_TARGET_ROOTFS_EXT4 output/initramfs), images/
+#                     rootfs.spec from the tree and the device table and
+#                     images/.rootfs.hash (spec + file contents); with ext4,
+#                     the same for the target tree in build/target.spec and
+#                     images/.target.hash. Each file is rewritten only when
+#                     its content changes.
 #   bzImage           the kernel, built once, after .rootfs.hash: its
 #                     embedded initramfs is CONFIG_INITRAMFS_SOURCE =
 #                     rootfs.spec. Skipped entirely when nothing changed.
 #   rootfs.cpio.gz    the external initrd, from the same spec (mkcpio).
+#   rootfs.ext4       the target tree as ext4 (mke2fs -d), owners, modes,
+#                     nodes and times set from target.spec with debugfs.
 #   run-qemu.sh       the command `make run` runs.
+#   manifest          packages, their sources and hashes, and the images'.
 
 MKCPIO := $(HOST_DIR)/bin/mkcpio
 DEVICE_TABLE := $(call qstrip,$(RB_ROOTFS_DEVICE_TABLE))
 OVERLAYS := $(call qstrip,$(RB_ROOTFS_OVERLAY))
 
-# The spec names files as ${RB_TARGET_DIR}/...: the same text in every
-# output directory. mkcpio and the kernel's gen_init_cpio expand it.
+# Specs name files as ${RB_TARGET_DIR}/... or ${RB_INITRAMFS_DIR}/...: the
+# same text in every output directory. mkcpio and the kernel's
+# gen_init_cpio expand them.
 export RB_TARGET_DIR := $(TARGET_DIR)
+export RB_INITRAMFS_DIR := $(INITRAMFS_DIR)
+ifeq ($(RB_TARGET_ROOTFS_EXT4),y)
+INITRAMFS_TREE := $(INITRAMFS_DIR)
+INITRAMFS_VAR := RB_INITRAMFS_DIR
+else
+INITRAMFS_TREE := $(TARGET_DIR)
+INITRAMFS_VAR := RB_TARGET_DIR
+endif
+EXT4_SIZE := $(call qstrip,$(RB_TARGET_ROOTFS_EXT4_SIZE))
+EXT4_UUID := $(call qstrip,$(RB_TARGET_ROOTFS_EXT4_UUID))
 
 IMAGES-$(RB_LINUX_KERNEL) += $(IMAGES_DIR)/bzImage
 IMAGES-$(RB_TARGET_INITRAMFS_EXTERNAL) += $(IMAGES_DIR)/rootfs.cpio.gz
+IMAGES-$(RB_TARGET_ROOTFS_EXT4) += $(IMAGES_DIR)/rootfs.ext4
 IMAGES-y += $(IMAGES_DIR)/run-qemu.sh
 
 # Images carry SOURCE_DATE_EPOCH; a new one (a new commit) remakes them.
@@ -46,20 +65,27 @@ $(MKCPIO): $(wildcard support/mkcpio/*.c support/mkcpio/*.h support/mkcpio/Makef
 # update-if-changed TMP FILE: keep FILE (and its mtime) when TMP is the same
 update-if-changed = if cmp -s $(1) $(2); then rm -f $(1); else mv $(1) $(2); fi
 
+# tree-spec TREE VAR SPEC HASH: SPEC for TREE (locations as ${VAR}/...),
+# and HASH of the spec and every file's content
+define tree-spec
+	$(Q)mkdir -p $(1)
+	$(Q)$(MKCPIO) --from-dir $(1) --squash --var $(2) \
+		$(if $(DEVICE_TABLE),--table $(DEVICE_TABLE)) -o $(3).tmp
+	$(Q)$(call update-if-changed,$(3).tmp,$(3))
+	$(Q){ cat $(3); cd $(1) && find . -type f | LC_ALL=C sort | xargs -r sha256sum; } >$(4).tmp
+	$(Q)$(call update-if-changed,$(4).tmp,$(4))
+endef
+
 target-finalize: $(PACKAGES-y) $(MKCPIO)
 	$(Q)mkdir -p $(IMAGES_DIR) $(TARGET_DIR)
 	$(Q)umask 022; for d in $(OVERLAYS); do \
 		test -d $$d || { echo "ramboot: overlay $$d: no such directory (RB_ROOTFS_OVERLAY)" >&2; exit 1; }; \
 		cp -R $$d/. $(TARGET_DIR)/; done
-	$(Q)$(MKCPIO) --from-dir $(TARGET_DIR) --squash --var RB_TARGET_DIR \
-		$(if $(DEVICE_TABLE),--table $(DEVICE_TABLE)) -o $(IMAGES_DIR)/rootfs.spec.tmp
-	$(Q)$(call update-if-changed,$(IMAGES_DIR)/rootfs.spec.tmp,$(IMAGES_DIR)/rootfs.spec)
-	$(Q){ cat $(IMAGES_DIR)/rootfs.spec; cd $(TARGET_DIR) && \
-		find . -type f | LC_ALL=C sort | xargs -r sha256sum; } >$(IMAGES_DIR)/.rootfs.hash.tmp
-	$(Q)$(call update-if-changed,$(IMAGES_DIR)/.rootfs.hash.tmp,$(IMAGES_DIR)/.rootfs.hash)
+	$(call tree-spec,$(INITRAMFS_TREE),$(INITRAMFS_VAR),$(IMAGES_DIR)/rootfs.spec,$(IMAGES_DIR)/.rootfs.hash)
+	$(if $(RB_TARGET_ROOTFS_EXT4),$(call tree-spec,$(TARGET_DIR),RB_TARGET_DIR,$(BUILD_DIR)/target.spec,$(IMAGES_DIR)/.target.hash))
 .PHONY: target-finalize
 
-$(IMAGES_DIR)/.rootfs.hash $(IMAGES_DIR)/rootfs.spec: target-finalize ;
+$(IMAGES_DIR)/.rootfs.hash $(IMAGES_DIR)/rootfs.spec $(IMAGES_DIR)/.target.hash: target-finalize ;
 
 # Kbuild decides whether to regenerate its cpio by mtime, and every file is
 # dated SOURCE_DATE_EPOCH: remove the cpio so a changed tree is picked up.
@@ -79,9 +105,25 @@ $(IMAGES_DIR)/rootfs.cpio.gz: $(IMAGES_DIR)/.rootfs.hash $(MKCPIO) $(SDE_STAMP)
 	@echo '>>> rootfs.cpio.gz'
 	$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) -z gzip -o $@ $(IMAGES_DIR)/rootfs.spec
 
+# mke2fs -d takes owners, modes and times from the tree; debugfs then sets
+# them, and the device nodes, from the spec: no root needed, same bytes.
+$(IMAGES_DIR)/rootfs.ext4: $(IMAGES_DIR)/.target.hash $(SDE_STAMP) support/scripts/spec-to-debugfs
+	@echo '>>> rootfs.ext4'
+	$(Q)rm -f $@.tmp
+	$(Q)E2FSPROGS_FAKE_TIME=$(SOURCE_DATE_EPOCH) mke2fs -q -F -t ext4 -b 4096 -U $(EXT4_UUID) \
+		-E hash_seed=$(EXT4_UUID),root_owner=0:0 -d $(TARGET_DIR) $@.tmp $(EXT4_SIZE) >/dev/null
+	$(Q)support/scripts/spec-to-debugfs $(SOURCE_DATE_EPOCH) $(TARGET_DIR) <$(BUILD_DIR)/target.spec >$(BUILD_DIR)/target.debugfs
+	$(Q)E2FSPROGS_FAKE_TIME=$(SOURCE_DATE_EPOCH) debugfs -w -f $(BUILD_DIR)/target.debugfs $@.tmp \
+		>$(BUILD_DIR)/target.debugfs.log 2>&1
+	$(Q)e2fsck -fn $@.tmp >$(BUILD_DIR)/target.e2fsck.log 2>&1 || \
+		{ echo "ramboot: rootfs.ext4 does not pass e2fsck: $(BUILD_DIR)/target.e2fsck.log" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
+
 $(IMAGES_DIR)/run-qemu.sh: $(BOARD_DIR)/run-qemu $(RB_CONFIG)
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@INITRD@|$(if $(RB_TARGET_INITRAMFS_EXTERNAL),-initrd "$$IMAGES/rootfs.cpio.gz")|' \
+		-e 's|@DRIVE@|$(if $(RB_TARGET_ROOTFS_EXT4),-drive file="$$IMAGES/rootfs.ext4"$(,)if=virtio$(,)format=raw)|' \
+		-e 's|@APPEND@|$(if $(RB_TARGET_ROOTFS_EXT4),root=/dev/vda rootwait)|' \
 		$(BOARD_DIR)/run-qemu >$@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
 
 # The manifest: what went in and what came out, to compare two builds by

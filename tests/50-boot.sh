@@ -8,15 +8,13 @@
 
 . "$(dirname "$0")/lib/test.sh"
 . "$(dirname "$0")/lib/qemu.sh"
+. "$(dirname "$0")/lib/config.sh"
 
 O=${RB_TEST_OUTPUT:-$TOP/output-check}/boot
 m() { make -C "$TOP" O="$O" "$@"; }
 
 check "make qemu_x86_64_defconfig" m qemu_x86_64_defconfig
-if [ "${RB_CCACHE:-}" = y ]; then
-	echo 'RB_CCACHE=y' >>"$O/.config"
-	m olddefconfig >/dev/null
-fi
+[ "${RB_CCACHE:-}" = y ] && set_config "$O" RB_CCACHE=y
 t0=$(date +%s)
 if m >"$TMP/build.log" 2>&1; then
 	pass "make builds qemu_x86_64_defconfig ($(( $(date +%s) - t0 )) s)"
@@ -50,7 +48,8 @@ check_console "/sys is mounted" '^sysfs /sys sysfs '
 check_console "devtmpfs is on /dev" '^devtmpfs /dev devtmpfs '
 check_console "the root is the initramfs" '^rootfs / rootfs '
 qemu_cmd 'ls /dev'
-check_console "/dev has console, null and ttyS0" 'console.*null|null.*console'
+check_console "/dev has console" 'console'
+check_console "... null" 'null'
 check_console "... and ttyS0" 'ttyS0'
 qemu_cmd 'cat /etc/hostname; id -u; ls -ld /tmp'
 check_console "the hostname is set" '^ramboot$'
@@ -75,15 +74,13 @@ check_console "the external archive's /etc/hostname overrides the built-in one" 
 qemu_stop
 
 # The external initrd: the same spec as a gzip'd cpio beside the built-in one.
-echo 'RB_TARGET_INITRAMFS_EXTERNAL=y' >>"$O/.config"
-m olddefconfig >/dev/null
+set_config "$O" RB_TARGET_INITRAMFS_EXTERNAL=y
 check "make with the external initrd on" m
 check "rootfs.cpio.gz exists" test -s "$O/images/rootfs.cpio.gz"
 check_grep "run-qemu.sh passes it with -initrd" '-initrd' "$O/images/run-qemu.sh"
 boot external ""
 qemu_wait '@[a-z0-9-]+:/# ' 60
-check_console "the kernel unpacks the external initrd" 'Trying to unpack rootfs image as initramfs'
+check_console "the kernel unpacks the external initrd" '^Unpacking initramfs\.\.\.$'
 check_console "and boots to the shell" '@[a-z0-9-]+:/# '
 qemu_stop
-sed -i '/^RB_TARGET_INITRAMFS_EXTERNAL=y$/d' "$O/.config"
-m olddefconfig >/dev/null
+set_config "$O" '# RB_TARGET_INITRAMFS_EXTERNAL is not set'

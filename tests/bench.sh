@@ -22,7 +22,11 @@ secs() { echo "$2 - $1" | bc | sed 's/^\./0./; s/\(\.[0-9][0-9]\).*/\1/'; }
 
 rm -rf "$O"
 m "$defconfig" >/dev/null || exit 1
-[ "${RB_CCACHE:-}" = y ] && { echo 'RB_CCACHE=y' >>"$O/.config"; m olddefconfig >/dev/null; }
+if [ "${RB_CCACHE:-}" = y ]; then
+	echo RB_CCACHE=y >"$O/.rb-bench-fragment"
+	support/scripts/kconfig-merge "$O/.config" "$O/.rb-bench-fragment"
+	m olddefconfig >/dev/null
+fi
 m source >/dev/null || exit 1
 rm -f "$O/build/build-time.log"
 

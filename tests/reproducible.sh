@@ -7,7 +7,7 @@
 # usage: tests/reproducible.sh [DEFCONFIG]       (make check-reproducible)
 #
 # Build A: a short output path, umask 022, TZ=UTC, USER=alice, -j3, through
-# ccache when RB_CCACHE=y. Build B, started later: a much longer path,
+# ccache when RB_CCACHE is set. Build B, started later: a much longer path,
 # umask 077, TZ=Asia/Tokyo, LANG=fr_FR.UTF-8, USER=bob, HOSTNAME=elsewhere,
 # -j2, ccache off, so every object is compiled anew in B's paths. Both use
 # the shared DL_DIR, and have the external initrd on. A file that differs is
@@ -23,18 +23,21 @@ B=$BASE/b/a-much-longer-output-directory/to-move-every-path/in-the-build/and-cha
 rm -rf "$BASE"
 mkdir -p "$BASE/repro"
 
-# build DIR: defconfig + external initrd, then make, with the caller's env
+# build DIR [SYMBOL...]: defconfig + external initrd + SYMBOLs, then make,
+# with the caller's environment
 build() {
-	make -C "$TOP" O="$1" "$defconfig" >/dev/null &&
-	echo 'RB_TARGET_INITRAMFS_EXTERNAL=y' >>"$1/.config" &&
-	make -C "$TOP" O="$1" olddefconfig >/dev/null &&
-	make -C "$TOP" O="$1" >"$1.log" 2>&1
+	d=$1
+	shift
+	make -C "$TOP" O="$d" "$defconfig" >/dev/null &&
+	printf '%s\n' RB_TARGET_INITRAMFS_EXTERNAL=y "$@" >"$d/.rb-repro-fragment" &&
+	support/scripts/kconfig-merge "$d/.config" "$d/.rb-repro-fragment" &&
+	make -C "$TOP" O="$d" olddefconfig >/dev/null &&
+	make -C "$TOP" O="$d" >"$d.log" 2>&1
 }
 
 t0=$(date +%s)
 if (umask 022; export TZ=UTC USER=alice LOGNAME=alice HOSTNAME=builder-a RB_JLEVEL=3
-    [ "${RB_CCACHE:-}" = y ] || export CCACHE_DISABLE=1
-    build "$A"); then
+    build "$A" ${RB_CCACHE:+RB_CCACHE=y}); then
 	echo "ok - build A in $A"
 else
 	echo "not ok - build A in $A"

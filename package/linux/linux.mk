@@ -9,8 +9,8 @@ LINUX_DEBIAN = linux
 LINUX_DEBIAN_SOURCE = linux_$(LINUX_VERSION).orig.tar.xz
 LINUX_LICENSE = GPL-2.0
 LINUX_PATCH_DIRS = kernel-patches
-LINUX_FRAGMENT = $(call qstrip,$(RB_LINUX_KERNEL_CONFIG_FRAGMENT))
-LINUX_CONFIG_FILES = $(LINUX_FRAGMENT)
+LINUX_FRAGMENTS = $(call qstrip,$(RB_LINUX_KERNEL_CONFIG_FRAGMENT))
+LINUX_CONFIG_FILES = $(LINUX_FRAGMENTS)
 LINUX_CONFIG_VARS = RB_LINUX_KERNEL_TINYCONFIG RB_LINUX_KERNEL_ALLNOCONFIG \
 	RB_TARGET_INITRAMFS_EMBEDDED
 
@@ -29,10 +29,10 @@ endef
 
 define LINUX_CONFIGURE_CMDS
 	cd $(@D) && cat $(LINUX_BASE) /dev/null >.rb-allconfig
-	cat $(TOPDIR)/$(LINUX_FRAGMENT) >>$(@D)/.rb-allconfig
+	cd $(TOPDIR) && cat $(LINUX_FRAGMENTS) >>$(@D)/.rb-allconfig
 	echo '$(LINUX_RAMBOOT_CONFIG)' >>$(@D)/.rb-allconfig
 	$(LINUX_MAKE) KCONFIG_ALLCONFIG=.rb-allconfig allnoconfig
-	$(TOPDIR)/support/scripts/kconfig-check $(@D)/.config $(TOPDIR)/$(LINUX_FRAGMENT)
+	cd $(TOPDIR) && support/scripts/kconfig-check $(@D)/.config $(LINUX_FRAGMENTS)
 endef
 
 define LINUX_BUILD_CMDS

@@ -33,7 +33,9 @@
  * argv[0] = its path, then our own ARGs (the kernel's leftover words),
  * and our environment.
  *
- * Output: nothing when it works.  A failure prints one line on fd 2 (the
+ * Output: one line on the console when it works, just before the exec:
+ * "init: switching to DEV (TYPE, ro|rw), N initramfs entries freed, running
+ * INIT".  A failure prints one line on fd 2 (the
  * console), "init: <what failed>: <why>", then execs /bin/sh as a rescue
  * shell if there is one, else sleeps for ever: PID 1 must not exit, and a
  * panic would scroll the reason away.
@@ -103,6 +105,10 @@ static const char *const init_fallbacks[] = {
 /* Why the last step failed; main() prints it. */
 static char why[CMDLINE_ERR_MAX];
 
+/* What the switch did, for the one line printed before the exec. */
+static unsigned long freed;
+static char root_type[FSTYPES_MAX];
+
 /* Record why something failed, from the strings up to NULL; returns -1. */
 static __attribute__((sentinel)) int fail(const char *first, ...)
 {
@@ -116,14 +122,14 @@ static __attribute__((sentinel)) int fail(const char *first, ...)
 	return -1;
 }
 
-/* Print "init: <why>" as one write, so it is not torn by kernel output. */
-static void say_why(void)
+/* Write "init: LINE\n" as one write, so it is not torn by kernel output. */
+static void say(const char *text)
 {
 	char line[CMDLINE_ERR_MAX + 8] = "";
 	size_t n, done = 0;
 	ssize_t r;
 
-	str_append(line, sizeof(line), "init: ", why, "\n", NULL);
+	str_append(line, sizeof(line), "init: ", text, "\n", NULL);
 	n = strlen(line);
 	while (done < n) {
 		r = write(2, line + done, n - done);
@@ -133,6 +139,23 @@ static void say_why(void)
 			return;
 		done += r;
 	}
+}
+
+static void say_why(void)
+{
+	say(why);
+}
+
+/* N in decimal, in BUF (at least 21 bytes). */
+static const char *decimal(unsigned long n, char *buf)
+{
+	char *p = buf + 20;
+
+	*p = '\0';
+	do
+		*--p = '0' + n % 10;
+	while (n /= 10);
+	return p;
 }
 
 static void sleep_ms(unsigned long ms)
@@ -423,8 +446,10 @@ static int mount_root(const struct boot_opts *o, const char *dev)
 			*next++ = '\0';
 		if (!*t)
 			continue;
-		if (!mount(dev, NEW_ROOT, t, flags, data))
+		if (!mount(dev, NEW_ROOT, t, flags, data)) {
+			copy_str(root_type, sizeof(root_type), t);
 			return 0;
+		}
 		/* The kernel's answers for "not this type" (and bad data). */
 		if (errno != EINVAL && errno != ENODEV)
 			return fail("cannot mount ", dev, " on " NEW_ROOT " as ",
@@ -599,6 +624,7 @@ static int wipe_dir(char *path, size_t len, dev_t dev)
 			fail("cannot delete ", path, ": ", strerror(errno), NULL);
 			goto out_close;
 		}
+		freed++;
 	}
 	ret = 0;
 out_close:
@@ -620,9 +646,10 @@ static int wipe_initramfs(void)
 }
 
 /* Returns only on failure. */
-static int switch_root(const char *init, int argc, char **argv)
+static int switch_root(const struct boot_opts *o, const char *dev,
+		       const char *init, int argc, char **argv)
 {
-	char *args[INIT_ARGS_MAX + 1];
+	char *args[INIT_ARGS_MAX + 1], line[CMDLINE_ERR_MAX] = "", num[21];
 	int i;
 
 	if (argc > INIT_ARGS_MAX)
@@ -642,6 +669,10 @@ static int switch_root(const char *init, int argc, char **argv)
 		return fail("cannot chroot into the new root: ",
 			    strerror(errno), NULL);
 	console_fds(1);	/* else keep the fds we have */
+	str_append(line, sizeof(line), "switching to ", dev, " (", root_type,
+		   o->readonly ? ", ro), " : ", rw), ", decimal(freed, num),
+		   " initramfs entries freed, running ", init, NULL);
+	say(line);
 	execv(init, args);
 	return fail("cannot run ", init, " on the new root: ",
 		    strerror(errno), NULL);
@@ -688,7 +719,7 @@ int main(int argc, char **argv)
 		goto out_rescue;
 	if (wipe_initramfs())
 		goto out_rescue;
-	switch_root(init, argc, argv);
+	switch_root(&o, dev, init, argc, argv);
 out_rescue:
 	rescue();
 }

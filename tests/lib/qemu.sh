@@ -24,12 +24,18 @@ qemu_start() {
 	exec 3>"$TMP/qemu.in"
 }
 
+# console_grep PATTERN: grep -E on the console so far, without the serial
+# line's carriage returns (so that $ anchors work)
+console_grep() {
+	tr -d '\r' <"$QEMU_LOG" | grep -Eq -- "$1"
+}
+
 # qemu_wait PATTERN SECONDS: 0 when it appeared, 1 on timeout or exit
 qemu_wait() {
 	n=$(($2 * 10))
 	while [ "$n" -gt 0 ]; do
-		grep -Eq -- "$1" "$QEMU_LOG" && return 0
-		kill -0 "$QEMU_PID" 2>/dev/null || { grep -Eq -- "$1" "$QEMU_LOG"; return; }
+		console_grep "$1" && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null || { console_grep "$1"; return; }
 		sleep 0.1
 		n=$((n - 1))
 	done
@@ -64,7 +70,7 @@ qemu_stop() {
 
 # check_console WHAT PATTERN: the console log has PATTERN (grep -E)
 check_console() {
-	if grep -Eq -- "$2" "$QEMU_LOG"; then
+	if console_grep "$2"; then
 		pass "$1"
 	else
 		fail "$1 (no '$2' on the console)"
