@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* The kernel unpacker's limit for names and symlink targets (PATH_MAX). */
@@ -54,6 +55,7 @@ struct map {
 };
 void *map_get(const struct map *m, const char *key);
 void map_put(struct map *m, const char *key, void *val);
+void *map_add(struct map *m, const char *key, void *val);
 void map_free(struct map *m);
 
 /* Output file written to a temporary and renamed into place on success. */
@@ -66,14 +68,42 @@ int outfile_open(struct outfile *of, const char *path);
 int outfile_commit(struct outfile *of);
 void outfile_abort(struct outfile *of);
 
+/* ---- source.c: opening, statting and reading source files in batches ---- */
+#define SRC_BATCH		64
+
+struct srcfile {
+	const char *path;	/* set by the caller */
+	int fd;			/* the open source, or -1 */
+	int err;		/* errno of the failed open or stat, or 0 */
+	int regular;		/* S_ISREG */
+	uint64_t size;
+	int res;		/* private to source.c */
+	struct statx stx;	/* private to source.c */
+};
+
+struct src;
+struct src *src_new(void);
+void src_free(struct src *s);
+int src_stat(struct src *s, struct srcfile *v, int n);
+int src_open(struct src *s, struct srcfile *v, int n);
+int src_read(struct src *s, struct srcfile *f, void *buf);
+int src_wait(struct src *s);
+void src_close(struct srcfile *v, int n);
+
 /* ---- writer.c: the cpio/compression output stream ---- */
 struct cpio_hdr {
 	uint32_t ino, mode, uid, gid, nlink, mtime, filesize;
 	uint32_t maj, min, rmaj, rmin, chksum;
 };
 
+size_t cpio_header_size(const char *name);
+size_t cpio_header(char *p, int crc, const struct cpio_hdr *h,
+		   const char *name);
+
 struct out;
-struct out *out_new(int fd, enum comp comp, const char *what);
+struct out *out_new(int fd, enum comp comp, const char *what,
+		    struct src *src);
+void *out_reserve(struct out *o, size_t n);
 int out_write(struct out *o, const void *p, size_t n);
 int out_pad(struct out *o, unsigned int align);
 int out_copy_fd(struct out *o, int fd, uint64_t size, const char *src);
@@ -88,6 +118,7 @@ struct spec_opts {
 	uint32_t mtime;
 	int crc;
 	int sort;
+	int check_first;	/* stat every source before writing a byte */
 	enum comp comp;
 };
 struct spec;

@@ -242,8 +242,8 @@ static void map_grow(struct map *m)
 	*m = n;
 }
 
-/* Insert or replace. */
-void map_put(struct map *m, const char *key, void *val)
+/* The slot for key, claimed for it if it is not there yet. */
+static size_t map_claim(struct map *m, const char *key)
 {
 	size_t i;
 
@@ -252,9 +252,32 @@ void map_put(struct map *m, const char *key, void *val)
 	i = map_slot(m, key);
 	if (!m->keys[i]) {
 		m->keys[i] = key;
+		m->vals[i] = NULL;
 		m->used++;
 	}
+	return i;
+}
+
+/* Insert or replace. */
+void map_put(struct map *m, const char *key, void *val)
+{
+	size_t i = map_claim(m, key);	/* may move m->vals */
+
 	m->vals[i] = val;
+}
+
+/*
+ * Insert unless key is there already; returns its value then, else NULL.
+ * One lookup where map_get() and map_put() would take two.
+ */
+void *map_add(struct map *m, const char *key, void *val)
+{
+	size_t i = map_claim(m, key);
+
+	if (m->vals[i])
+		return m->vals[i];
+	m->vals[i] = val;
+	return NULL;
 }
 
 void map_free(struct map *m)

@@ -9,8 +9,13 @@
  * knows only crc32), zstd level 19 and lz4 -l -9 (the legacy frame format,
  * the only one the kernel's unlz4 reads).
  *
- * Memory is fixed: a staging buffer (8 MiB for lz4's legacy blocks, 128 KiB
- * otherwise) plus the compressor state, whatever the file sizes.
+ * Memory is fixed: a staging buffer (8 MiB for lz4's legacy blocks, 1 MiB
+ * otherwise) plus the compressor state, whatever the file sizes.  Compressed
+ * output gets the stage only when it is full (and at the end), so that, for
+ * one, lz4's blocks are all 8 MiB but the last however the bytes came in.
+ *
+ * Small files are read straight into the stage (out_reserve()), possibly
+ * by reads that source.c has only queued; a flush waits for them first.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +33,7 @@
 
 #include "mkcpio.h"
 
-#define STAGE_SIZE	(128 * 1024)
+#define STAGE_SIZE	(1024 * 1024)
 #define LZ4_BLOCK	(8 * 1024 * 1024)	/* kernel unlz4's chunk size */
 #define LZ4_MAGIC	0x184c2102
 #define COPY_RANGE_MIN	(64 * 1024)
@@ -36,6 +41,7 @@
 struct out {
 	int fd;
 	enum comp comp;
+	struct src *src;	/* whose queued reads fill the stage */
 	const char *what;	/* output name for messages */
 	uint64_t off;		/* uncompressed bytes so far */
 	unsigned char *buf;	/* uncompressed staging */
@@ -203,6 +209,8 @@ static int flush_stage(struct out *o, int last)
 {
 	int rc = 0;
 
+	if (o->src && src_wait(o->src))
+		return -1;
 	switch (o->comp) {
 	case COMP_NONE:
 		if (write_all(o->fd, o->buf, o->len))
@@ -225,7 +233,8 @@ static int flush_stage(struct out *o, int last)
 	return rc;
 }
 
-struct out *out_new(int fd, enum comp comp, const char *what)
+struct out *out_new(int fd, enum comp comp, const char *what,
+		    struct src *src)
 {
 	struct out *o = xcalloc(1, sizeof(*o));
 	struct stat st;
@@ -234,6 +243,7 @@ struct out *out_new(int fd, enum comp comp, const char *what)
 	o->fd = fd;
 	o->comp = comp;
 	o->what = what;
+	o->src = src;
 	o->cap = comp == COMP_LZ4 ? LZ4_BLOCK : STAGE_SIZE;
 	o->buf = xmalloc(o->cap);
 	o->zcap = comp == COMP_LZ4 ? (size_t)LZ4_compressBound(LZ4_BLOCK) + 4 :
@@ -272,6 +282,22 @@ int out_write(struct out *o, const void *p, size_t n)
 		n -= k;
 	}
 	return 0;
+}
+
+/*
+ * n bytes at the end of the stage for the caller to fill, or NULL when
+ * they do not fit in what is left of it: then the caller writes through
+ * out_write() and friends, which flush the stage exactly when it is full.
+ */
+void *out_reserve(struct out *o, size_t n)
+{
+	unsigned char *p = o->buf + o->len;
+
+	if (n > o->cap - o->len)
+		return NULL;
+	o->len += n;
+	o->off += n;
+	return p;
 }
 
 int out_pad(struct out *o, unsigned int align)
@@ -346,25 +372,71 @@ int out_copy_fd(struct out *o, int fd, uint64_t size, const char *src)
 	return 0;
 }
 
+/* What cpio_header() writes for name: header, name, NUL and padding. */
+size_t cpio_header_size(const char *name)
+{
+	return (CPIO_HDR_LEN + strlen(name) + 1 + 3) & ~(size_t)3;
+}
+
+/*
+ * Eight upper-case hex digits, as printf's %08X, two at a time from a table:
+ * with 13 fields a header, this is most of the time spent writing one.
+ */
+static char *hex8(char *p, uint32_t v)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	static char pairs[256][2];	/* "00" to "FF", made on first use */
+	int i;
+
+	if (!pairs[1][1]) {
+		for (i = 0; i < 256; i++) {
+			pairs[i][0] = digits[i >> 4];
+			pairs[i][1] = digits[i & 15];
+		}
+	}
+	for (i = 6; i >= 0; i -= 2, v >>= 8)
+		memcpy(p + i, pairs[v & 255], 2);
+	return p + 8;
+}
+
 /*
  * The only function that writes a cpio header: the 110 header bytes, the
- * name with its NUL and the padding that aligns what follows to 4 bytes.
- * The caller writes the data and its padding.
+ * name with its NUL and the padding that aligns what follows to 4 bytes,
+ * cpio_header_size(name) bytes at p.  The caller writes the data and its
+ * padding.
  */
+size_t cpio_header(char *p, int crc, const struct cpio_hdr *h,
+		   const char *name)
+{
+	size_t namesize = strlen(name) + 1, size = cpio_header_size(name);
+	char *s = p;
+
+	memcpy(s, crc ? "070702" : "070701", 6);
+	s = hex8(s + 6, h->ino);
+	s = hex8(s, h->mode);
+	s = hex8(s, h->uid);
+	s = hex8(s, h->gid);
+	s = hex8(s, h->nlink);
+	s = hex8(s, h->mtime);
+	s = hex8(s, h->filesize);
+	s = hex8(s, h->maj);
+	s = hex8(s, h->min);
+	s = hex8(s, h->rmaj);
+	s = hex8(s, h->rmin);
+	s = hex8(s, namesize);
+	s = hex8(s, h->chksum);
+	memcpy(s, name, namesize);
+	memset(s + namesize, 0, size - CPIO_HDR_LEN - namesize);
+	return size;
+}
+
+/* A header through the stage, for entries written piece by piece. */
 int out_header(struct out *o, int crc, const struct cpio_hdr *h,
 	       const char *name)
 {
-	char s[CPIO_HDR_LEN + 1];
+	char s[CPIO_HDR_LEN + CPIO_PATH_MAX + 4];
 
-	snprintf(s, sizeof(s),
-		 "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 crc ? "070702" : "070701", h->ino, h->mode, h->uid, h->gid,
-		 h->nlink, h->mtime, h->filesize, h->maj, h->min, h->rmaj,
-		 h->rmin, (unsigned int)strlen(name) + 1, h->chksum);
-	if (out_write(o, s, CPIO_HDR_LEN) ||
-	    out_write(o, name, strlen(name) + 1))
-		return -1;
-	return out_pad(o, 4);
+	return out_write(o, s, cpio_header(s, crc, h, name));
 }
 
 int out_finish(struct out *o)
