@@ -13,16 +13,7 @@
 O=${RB_TEST_OUTPUT:-$TOP/output-check}/boot
 m() { make -C "$TOP" O="$O" "$@"; }
 
-check "make qemu_x86_64_defconfig" m qemu_x86_64_defconfig
-[ "${RB_CCACHE:-}" = y ] && set_config "$O" RB_CCACHE=y
-t0=$(date +%s)
-if m >"$TMP/build.log" 2>&1; then
-	pass "make builds qemu_x86_64_defconfig ($(( $(date +%s) - t0 )) s)"
-else
-	fail "make builds qemu_x86_64_defconfig"
-	tail -n 40 "$TMP/build.log" | sed 's/^/    /'
-	exit 1
-fi
+build_defconfig "$O" qemu_x86_64_defconfig || exit 0
 for f in bzImage run-qemu.sh rootfs.spec; do
 	check "output/images/$f exists" test -s "$O/images/$f"
 done
@@ -39,7 +30,7 @@ if qemu_wait '@[a-z0-9-]+:/# ' 60; then
 	pass "boots to the busybox shell prompt ($(qemu_elapsed) s after QEMU started)"
 else
 	fail "boots to the busybox shell prompt"
-	tail -n 40 "$QEMU_LOG" | sed 's/^/    /'
+	detail_tail "$QEMU_LOG"
 fi
 qemu_cmd 'uname -r' && check_console "uname -r says 6.1" '^6\.1\.[0-9]+'
 qemu_cmd 'cat /proc/mounts'

@@ -13,16 +13,7 @@ O=${RB_TEST_OUTPUT:-$TOP/output-check}/rootfs
 m() { make -C "$TOP" O="$O" "$@"; }
 PROMPT='@[a-z0-9-]+:/# '
 
-check "make qemu_x86_64_rootfs_defconfig" m qemu_x86_64_rootfs_defconfig
-[ "${RB_CCACHE:-}" = y ] && set_config "$O" RB_CCACHE=y
-t0=$(date +%s)
-if m >"$TMP/build.log" 2>&1; then
-	pass "make builds qemu_x86_64_rootfs_defconfig ($(( $(date +%s) - t0 )) s)"
-else
-	fail "make builds qemu_x86_64_rootfs_defconfig"
-	tail -n 40 "$TMP/build.log" | sed 's/^/    /'
-	exit 0
-fi
+build_defconfig "$O" qemu_x86_64_rootfs_defconfig || exit 0
 check "rootfs.ext4 passes e2fsck" e2fsck -fn "$O/images/rootfs.ext4"
 check_grep "the initramfs is only the init and its mount points" '^file /init ' "$O/images/rootfs.spec"
 check_no_grep "... no busybox in it" 'busybox' "$O/images/rootfs.spec"
@@ -44,7 +35,7 @@ if qemu_wait "$PROMPT" 60; then
 	pass "boots to the real root's shell prompt ($(qemu_elapsed) s after QEMU started)"
 else
 	fail "boots to the real root's shell prompt"
-	tail -n 40 "$QEMU_LOG" | sed 's/^/    /'
+	detail_tail "$QEMU_LOG"
 fi
 check_console "the init says what it switched to" '^init: switching to /dev/vda \(ext4, ro\), [1-9][0-9]* initramfs entries freed, running /sbin/init'
 qemu_cmd 'cat /proc/mounts'

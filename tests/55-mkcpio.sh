@@ -5,10 +5,4 @@
 . "$(dirname "$0")/lib/test.sh"
 ksrc=${RB_TEST_OUTPUT:-$TOP/output-check}/boot/build/linux
 [ -f "$ksrc/usr/gen_init_cpio.c" ] && export KERNEL_SRC="${KERNEL_SRC:-$ksrc}"
-if make -s -C "$TOP/support/mkcpio" BUILD_DIR="$TMP/build" >"$TMP/make.log" 2>&1; then
-	pass "mkcpio builds"
-	sh "$TOP/support/mkcpio/tests/run.sh" "$TMP/build/mkcpio"
-else
-	fail "mkcpio builds"
-	detail "$TMP/make.log"
-fi
+tool_tests mkcpio mkcpio mkcpio

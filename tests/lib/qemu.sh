@@ -74,6 +74,6 @@ check_console() {
 		pass "$1"
 	else
 		fail "$1 (no '$2' on the console)"
-		tail -n 40 "$QEMU_LOG" | sed 's/^/    /'
+		detail_tail "$QEMU_LOG"
 	fi
 }

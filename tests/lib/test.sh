@@ -7,8 +7,12 @@ TOP=${RB_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 pass() { echo "ok - $*"; }
 fail() { echo "not ok - $*"; }
 
-# detail FILE: show FILE indented under a failure
-detail() { sed -n '1,40p' "$1" | sed 's/^/    /'; }
+# detail FILE: show FILE indented under a failure (without CRs, and ending
+# in a newline even when FILE does not, so the next line starts afresh)
+detail() { { sed -n '1,40p' "$1"; echo; } | tr -d '\r' | sed 's/^/    /'; }
+
+# detail_tail FILE: the same for the last 40 lines of FILE
+detail_tail() { { tail -n 40 "$1"; echo; } | tr -d '\r' | sed 's/^/    /'; }
 
 # check WHAT CMD...: ok when CMD succeeds
 check() {
@@ -59,3 +63,17 @@ check_no_grep() {
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ramboot-test.XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
+
+# tool_tests WHAT DIR BIN [MAKE-ARGS]: build support/DIR into $TMP/build,
+# then run its tests/run.sh on $TMP/build/BIN
+tool_tests() {
+	_what=$1 _dir=$2 _bin=$3
+	shift 3
+	if make -s -C "$TOP/support/$_dir" BUILD_DIR="$TMP/build" "$@" >"$TMP/make.log" 2>&1; then
+		pass "$_what builds"
+		sh "$TOP/support/$_dir/tests/run.sh" "$TMP/build/$_bin"
+	else
+		fail "$_what builds"
+		detail "$TMP/make.log"
+	fi
+}
