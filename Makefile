@@ -85,6 +85,15 @@ else
 NEED_CONFIG := y
 endif
 
+# Kconfig symbols come from .config alone: a symbol it leaves unset must
+# not come in from the environment (RB_CCACHE=y exported in a shell would
+# turn ccache on behind the configuration's back). RB_ variables that are
+# not symbols (RB_JLEVEL, RB_APPEND for run-qemu.sh, the tests' RB_TEST_*)
+# pass.
+RB_ENV_ALLOWED := RB_JLEVEL RB_APPEND RB_TOP RB_TEST_% RB_BENCH_% RB_REPRO_%
+$(foreach v,$(filter-out $(RB_ENV_ALLOWED),$(filter RB_%,$(.VARIABLES))),\
+	$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
+
 ifeq ($(NEED_CONFIG),y)
 ifeq ($(wildcard $(RB_CONFIG)),)
 $(error ramboot: no configuration in $(O): run make <board>_defconfig first (make list-defconfigs))
