@@ -24,36 +24,30 @@ rm -rf "$BASE"
 mkdir -p "$BASE/repro"
 
 # build DIR [SYMBOL...]: defconfig + external initrd + SYMBOLs, then make,
-# with the caller's environment
+# with the caller's environment; says ok or not ok, 1 on failure
 build() {
 	d=$1
 	shift
-	make -C "$TOP" O="$d" "$defconfig" >/dev/null &&
-	printf '%s\n' RB_TARGET_INITRAMFS_EXTERNAL=y "$@" >"$d/.rb-repro-fragment" &&
-	support/scripts/kconfig-merge "$d/.config" "$d/.rb-repro-fragment" &&
-	make -C "$TOP" O="$d" olddefconfig >/dev/null &&
-	make -C "$TOP" O="$d" >"$d.log" 2>&1
+	if make -C "$TOP" O="$d" "$defconfig" >/dev/null &&
+	   printf '%s\n' RB_TARGET_INITRAMFS_EXTERNAL=y "$@" >"$d/.rb-repro-fragment" &&
+	   support/scripts/kconfig-merge "$d/.config" "$d/.rb-repro-fragment" &&
+	   make -C "$TOP" O="$d" olddefconfig >/dev/null &&
+	   make -C "$TOP" O="$d" >"$d.log" 2>&1; then
+		echo "ok - build in $d"
+	else
+		echo "not ok - build in $d"
+		tail -n 30 "$d.log" 2>/dev/null | sed 's/^/    /'
+		return 1
+	fi
 }
 
 t0=$(date +%s)
-if (umask 022; export TZ=UTC USER=alice LOGNAME=alice HOSTNAME=builder-a RB_JLEVEL=3
-    build "$A" ${RB_CCACHE:+RB_CCACHE=y}); then
-	echo "ok - build A in $A"
-else
-	echo "not ok - build A in $A"
-	tail -n 30 "$A.log" | sed 's/^/    /'
-	exit 1
-fi
+(umask 022; export TZ=UTC USER=alice LOGNAME=alice HOSTNAME=builder-a RB_JLEVEL=3
+ build "$A" ${RB_CCACHE:+RB_CCACHE=y}) || exit 1
 t1=$(date +%s)
-if (umask 077; export TZ=Asia/Tokyo LANG=fr_FR.UTF-8 USER=bob LOGNAME=bob \
+(umask 077; export TZ=Asia/Tokyo LANG=fr_FR.UTF-8 USER=bob LOGNAME=bob \
 	HOSTNAME=elsewhere RB_JLEVEL=2 CCACHE_DISABLE=1
-    build "$B"); then
-	echo "ok - build B in $B"
-else
-	echo "not ok - build B in $B"
-	tail -n 30 "$B.log" | sed 's/^/    /'
-	exit 1
-fi
+ build "$B") || exit 1
 t2=$(date +%s)
 
 for f in $(cd "$A/images" && ls); do
