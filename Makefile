@@ -179,7 +179,7 @@ all: images
 
 # ---------------------------------------------------------------- tests
 
-check:
+check: host-deps
 	$(Q)tests/run $(TESTS)
 
 check-reproducible:
