@@ -36,6 +36,7 @@ enum comp {
 /* ---- util.c ---- */
 extern char err_msg[];
 int fail(const char *fmt, ...) __printf(1, 2);
+long read_source(int fd, void *buf, size_t want, const char *src);
 void note(const char *fmt, ...) __printf(1, 2);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -641,19 +641,14 @@ static uint32_t sum(const unsigned char *p, size_t n)
 static int sum_bytes(int fd, uint32_t size, const char *src, uint32_t *csum)
 {
 	static unsigned char buf[65536];
-	ssize_t n;
+	long n;
 
 	*csum = 0;
 	while (size) {
-		n = read(fd, buf, size < sizeof(buf) ? size : sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = read_source(fd, buf, size < sizeof(buf) ? size : sizeof(buf),
+				src);
 		if (n < 0)
-			return fail("%s: read error: %s", esc(src),
-				    strerror(errno));
-		if (n == 0)
-			return fail("%s: file shrank while being archived",
-				    esc(src));
+			return -1;
 		*csum += sum(buf, n);
 		size -= n;
 	}

@@ -94,6 +94,25 @@ char *xasprintf(const char *fmt, ...)
 }
 
 /*
+ * Read up to WANT (> 0) bytes of the source SRC, retrying EINTR: the count
+ * read, or -1 after fail() on an error or an early end of the file (the
+ * spec promised a size the file no longer has).
+ */
+long read_source(int fd, void *buf, size_t want, const char *src)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, want);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail("%s: read error: %s", esc(src), strerror(errno));
+	if (n == 0)
+		return fail("%s: file shrank while being archived", esc(src));
+	return n;
+}
+
+/*
  * Make a string safe to print on one line: backslash and non-printable
  * bytes become \ooo.  Returns one of a few rotating static buffers, so a
  * message may use several esc() results; long strings are cut short.

@@ -343,28 +343,20 @@ static int copy_fast(struct out *o, int fd, uint64_t *size)
 
 int out_copy_fd(struct out *o, int fd, uint64_t size, const char *src)
 {
-	unsigned char *b;
-	ssize_t n;
 	size_t want;
+	long n;
 
 	if (o->fast_copy && size >= COPY_RANGE_MIN && copy_fast(o, fd, &size))
 		return -1;
 	while (size) {
 		if (o->len == o->cap && flush_stage(o, 0))
 			return -1;
-		b = o->buf + o->len;
 		want = o->cap - o->len;
 		if (want > size)
 			want = size;
-		n = read(fd, b, want);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = read_source(fd, o->buf + o->len, want, src);
 		if (n < 0)
-			return fail("%s: read error: %s", esc(src),
-				    strerror(errno));
-		if (n == 0)
-			return fail("%s: file shrank while being archived",
-				    esc(src));
+			return -1;
 		o->len += n;
 		o->off += n;
 		size -= n;
