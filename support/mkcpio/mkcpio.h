@@ -79,7 +79,6 @@ struct srcfile {
 	int regular;		/* S_ISREG */
 	uint64_t size;
 	int res;		/* private to source.c */
-	struct statx stx;	/* private to source.c */
 };
 
 struct src;

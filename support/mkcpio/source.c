@@ -6,10 +6,13 @@
  * A small file costs an open, a stat, a read and a close.  Made one at a
  * time that is four kernel entries per file, and on a machine with
  * page-table isolation the entries cost more than the work.  With io_uring
- * (Linux 5.6 or later) a batch of opens is one io_uring_enter(), the statx()
- * calls on the new descriptors another, and the reads with their closes a
- * third; the kernel does the same work, on our thread, but is entered once
- * per batch.  Where io_uring is missing or refused (an old kernel, a seccomp
+ * (Linux 5.6 or later) a batch of opens is one io_uring_enter() and the
+ * reads with their closes another; the kernel does the same work, on our
+ * thread, but is entered twice per batch.  The stat stays a plain fstat():
+ * io_uring always hands IORING_OP_STATX to a worker thread, and waking a
+ * worker for every file cost more than the system calls it saved
+ * (measured: 50,000 files, 0.55 s with statx() on the ring, 0.28 s with
+ * fstat()).  Where io_uring is missing or refused (an old kernel, a seccomp
  * filter, kernel.io_uring_disabled, or MKCPIO_NO_IO_URING set in the
  * environment) the same calls are made one by one.  The archive is the same
  * either way.
@@ -53,8 +56,7 @@ struct src {
 static int ring_setup(struct src *s)
 {
 	static const uint8_t ops[] = {
-		IORING_OP_OPENAT, IORING_OP_STATX, IORING_OP_READ,
-		IORING_OP_CLOSE,
+		IORING_OP_OPENAT, IORING_OP_READ, IORING_OP_CLOSE,
 	};
 	struct io_uring_params p = { 0 };
 	struct io_uring_probe *probe;
@@ -66,7 +68,7 @@ static int ring_setup(struct src *s)
 	fd = syscall(__NR_io_uring_setup, RING_SIZE, &p);
 	if (fd < 0)
 		return -1;
-	/* Linux 5.6 brought both the probe and the four operations we use. */
+	/* Linux 5.6 brought both the probe and the three operations we use. */
 	probe = xcalloc(1, sizeof(*probe) + 256 * sizeof(probe->ops[0]));
 	if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_PROBE, probe,
 		    256) < 0 || !(p.features & IORING_FEAT_SINGLE_MMAP))
@@ -197,37 +199,6 @@ static void take_stat(struct srcfile *f, mode_t mode, uint64_t size)
 	f->size = size;
 }
 
-/* Queue a statx() of path (relative to dirfd) into f->stx. */
-static void ring_statx(struct src *s, struct srcfile *f, int dirfd,
-		       const char *path, int flags)
-{
-	struct io_uring_sqe *sqe = ring_sqe(s, IORING_OP_STATX, f);
-
-	sqe->fd = dirfd;
-	sqe->addr = (uintptr_t)path;
-	sqe->statx_flags = flags;
-	sqe->len = STATX_TYPE | STATX_SIZE;
-	sqe->off = (uintptr_t)&f->stx;
-}
-
-/* Run the queued statx() calls of the sources in v not failed yet. */
-static int ring_statx_results(struct src *s, struct srcfile *v, int n)
-{
-	int i;
-
-	if (ring_run(s))
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (v[i].err)
-			continue;
-		if (v[i].res < 0)
-			v[i].err = -v[i].res;
-		else
-			take_stat(&v[i], v[i].stx.stx_mode, v[i].stx.stx_size);
-	}
-	return 0;
-}
-
 /* Stat the n sources by path: err, regular and size, no descriptor. */
 int src_stat(struct src *s, struct srcfile *v, int n)
 {
@@ -240,14 +211,12 @@ int src_stat(struct src *s, struct srcfile *v, int n)
 	for (i = 0; i < n; i++) {
 		v[i].fd = -1;
 		v[i].err = 0;
-		if (s->ring >= 0)
-			ring_statx(s, &v[i], AT_FDCWD, v[i].path, 0);
-		else if (stat(v[i].path, &st))
+		if (stat(v[i].path, &st))
 			v[i].err = errno;
 		else
 			take_stat(&v[i], st.st_mode, st.st_size);
 	}
-	return s->ring >= 0 ? ring_statx_results(s, v, n) : 0;
+	return 0;
 }
 
 /*
@@ -280,7 +249,7 @@ int src_open(struct src *s, struct srcfile *v, int n)
 	}
 	if (s->ring < 0)
 		return 0;
-	/* All the opens in one go, then all the statx() calls. */
+	/* All the opens in one go, then a plain fstat() each (see above). */
 	if (ring_run(s))
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -289,9 +258,12 @@ int src_open(struct src *s, struct srcfile *v, int n)
 			continue;
 		}
 		v[i].fd = v[i].res;
-		ring_statx(s, &v[i], v[i].fd, "", AT_EMPTY_PATH);
+		if (fstat(v[i].fd, &st))
+			v[i].err = errno;
+		else
+			take_stat(&v[i], st.st_mode, st.st_size);
 	}
-	return ring_statx_results(s, v, n);
+	return 0;
 }
 
 /* n: a negative errno, or 0 for a source that ended early. */
