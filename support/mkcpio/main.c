@@ -197,8 +197,12 @@ static int run_write(char **specs, int nspecs, const char *out,
 		goto out_err;
 	if (outfile_open(&of, out))
 		goto out_err;
-	/* Only a temporary can be thrown away if a source fails mid-way. */
-	opt->check_first = !of.tmp;
+	/*
+	 * A temporary is thrown away and a regular file cut back if a source
+	 * fails mid-way; into anything else nothing is written until every
+	 * source has been found.
+	 */
+	opt->check_first = !of.tmp && of.undo < 0;
 	if (spec_write(sp, of.fd, opt, out ? esc(out) : "standard output")) {
 		outfile_abort(&of);
 		goto out_err;

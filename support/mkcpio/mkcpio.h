@@ -64,6 +64,7 @@ struct outfile {
 	int fd;
 	char *path;	/* final name, NULL for stdout */
 	char *tmp;	/* temporary name, NULL when writing in place */
+	off_t undo;	/* stdout, a regular file: its size to go back to, or -1 */
 };
 int outfile_open(struct outfile *of, const char *path);
 int outfile_commit(struct outfile *of);

@@ -6,9 +6,10 @@
  * The spec itself (syntax, numbers, names, parents, variables) is checked
  * before the first byte is written.  The sources are checked as they are
  * opened for writing, which saves a stat per file: when that fails the
- * output is a temporary that is deleted, so a bad spec never leaves an
- * archive behind.  Where the output cannot be taken back (standard output,
- * a device) spec_opts.check_first stats every source before writing.
+ * output is a temporary that is deleted, or standard output that is a
+ * regular file cut back to its old size, so a bad spec never leaves an
+ * archive behind.  Where the output cannot be taken back (a pipe, a
+ * device) spec_opts.check_first stats every source before writing.
  *
  * The archive is byte-identical to what the kernel's usr/gen_init_cpio
  * writes for the same spec when its sources carry the same mtime (inodes

@@ -311,32 +311,59 @@ void map_free(struct map *m)
 /*
  * The output file.  A regular (or absent) OUT is written as a temporary
  * in the same directory and renamed over OUT only by outfile_commit(), so
- * a failed run leaves no output file.  A signal removes the temporary.
+ * a failed run leaves no output file.  Standard output that is a regular
+ * file is cut back to where it was (of->undo) by outfile_abort().  A signal
+ * does either.
  */
-static volatile sig_atomic_t have_tmp;
+static volatile sig_atomic_t have_tmp, have_undo;
 static char tmp_for_signal[4096];
+static off_t undo_for_signal;
 
 static void on_signal(int sig)
 {
 	if (have_tmp)
 		unlink(tmp_for_signal);
+	if (have_undo && ftruncate(1, undo_for_signal)) {
+		/* nothing more can be done in a handler */
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-int outfile_open(struct outfile *of, const char *path)
+static void catch_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		signal(sigs[i], on_signal);
+}
+
+int outfile_open(struct outfile *of, const char *path)
+{
 	struct stat st;
 	const char *slash;
 	mode_t mask;
-	size_t i;
 
 	of->fd = 1;
 	of->path = NULL;
 	of->tmp = NULL;
-	if (!path)
+	of->undo = -1;
+	if (!path) {
+		/*
+		 * Only output that would go at the end of the file can be
+		 * taken back ("1<>file" overwrites what it cannot restore);
+		 * with ">>" the offset says 0 until the first write.
+		 */
+		if (!fstat(1, &st) && S_ISREG(st.st_mode) &&
+		    ((fcntl(1, F_GETFL) & O_APPEND) ||
+		     lseek(1, 0, SEEK_CUR) == st.st_size)) {
+			of->undo = undo_for_signal = st.st_size;
+			have_undo = 1;
+			catch_signals();
+		}
 		return 0;
+	}
 	of->path = xstrdup(path);
 	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
 		/* A device or fifo: there is nothing to replace atomically. */
@@ -358,8 +385,7 @@ int outfile_open(struct outfile *of, const char *path)
 		return fail("%s: %s", esc(of->tmp), strerror(errno));
 	strcpy(tmp_for_signal, of->tmp);
 	have_tmp = 1;
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		signal(sigs[i], on_signal);
+	catch_signals();
 	/* mkstemp() makes 0600; give OUT the mode a plain creat() would. */
 	mask = umask(0);
 	umask(mask);
@@ -374,6 +400,10 @@ int outfile_commit(struct outfile *of)
 	if (!of->path) {
 		if (fflush(stdout) == EOF)
 			rc = fail("standard output: %s", strerror(errno));
+		if (rc && of->undo >= 0 && ftruncate(1, of->undo)) {
+			/* the write error is the message */
+		}
+		have_undo = 0;
 		return rc;
 	}
 	if (close(of->fd) < 0)
@@ -392,6 +422,13 @@ int outfile_commit(struct outfile *of)
 
 void outfile_abort(struct outfile *of)
 {
+	if (!of->path && of->undo >= 0) {
+		fflush(stdout);
+		if (ftruncate(1, of->undo))
+			note("standard output: cannot cut back the partial "
+			     "output: %s", strerror(errno));
+	}
+	have_undo = 0;
 	if (of->path && of->fd >= 0)
 		close(of->fd);
 	if (of->tmp)

@@ -8,12 +8,14 @@
 # (200 to 2000 bytes, 100 a directory) and three 100 MB files.
 #
 # The trees are read once before timing, so every run finds them in the
-# page cache.  Each tool runs BENCH_RUNS times (3), the tools taking turns
+# page cache.  Each tool runs BENCH_RUNS times (5), the tools taking turns
 # (every other round in reverse order) so that a change in the machine's
-# load hits them alike, and the median run counts: "wall" and "cpu" (user + system) seconds, MB/s (archive bytes
-# over wall seconds), and the largest peak RSS of the runs.  The last
-# column compares wall time with gen_init_cpio (small files) or cat (large
-# files).  On a busy machine trust cpu more than wall.
+# load hits them alike, and the median run counts: "wall" (from the clock,
+# to the millisecond) and "cpu" (user + system, as time(1) reports it)
+# seconds, MB/s (archive bytes over wall seconds), and the largest peak RSS
+# of the runs.  The last column compares wall time with gen_init_cpio
+# (small files) or cat (large files).  On a busy machine trust cpu more
+# than wall.
 #
 # BENCH_FILES, BENCH_BIG_MB and BENCH_RUNS make it smaller or longer.
 
@@ -26,7 +28,7 @@ case $MKCPIO in
 esac
 FILES=${BENCH_FILES:-50000}
 BIG_MB=${BENCH_BIG_MB:-100}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 T=$(mktemp -d "${TMPDIR:-/tmp}/mkcpio-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
@@ -68,7 +70,8 @@ fi
 # $T/out.cpio and runs in $T/SET.
 tools() {
 	printf '%s\t%s\n' "mkcpio -o" "'$MKCPIO' -o '$T/out.cpio' '$T/$1.spec'"
-	printf '%s\t%s\n' "mkcpio > pipe" "'$MKCPIO' '$T/$1.spec' | cat >'$T/out.cpio'"
+	printf '%s\t%s\n' "mkcpio > file" "'$MKCPIO' '$T/$1.spec' >'$T/out.cpio'"
+	printf '%s\t%s\n' "mkcpio | cat > file" "'$MKCPIO' '$T/$1.spec' | cat >'$T/out.cpio'"
 	printf '%s\t%s\n' "mkcpio -o, no io_uring" \
 		"MKCPIO_NO_IO_URING=1 '$MKCPIO' -o '$T/out.cpio' '$T/$1.spec'"
 	if [ -n "$GIC" ]; then
@@ -94,15 +97,18 @@ bench() {
 		[ $((run % 2)) = 0 ] && order=$T/tools.rev
 		while IFS='	' read -r label cmd; do
 			rm -f "$T/out.cpio"
-			if (cd "$T/$1" && /usr/bin/time -f '%e %U %S %M' -o "$T/time" \
+			sync
+			t0=$(date +%s%N)
+			if (cd "$T/$1" && /usr/bin/time -f '%U %S %M' -o "$T/time" \
 				sh -c "$cmd") && [ -s "$T/out.cpio" ]; then
-				printf '%s\t%s %s\n' "$label" "$(cat "$T/time")" \
+				t1=$(date +%s%N)
+				printf '%s\t%s %s %s\n' "$label" \
+					"$(((t1 - t0) / 1000000))" "$(cat "$T/time")" \
 					"$(stat -c %s "$T/out.cpio")" >>"$T/times"
 			else
 				printf '%s\tfailed\n' "$label" >>"$T/times"
 			fi
 			rm -f "$T/out.cpio"
-			sync
 		done <"$order"
 		run=$((run + 1))
 	done
@@ -123,7 +129,7 @@ bench() {
 	$2 == "failed" { failed[$1] = 1; next }
 	{
 		split($2, f, " ")
-		wall[$1] = wall[$1] " " f[1]
+		wall[$1] = wall[$1] " " f[1] / 1000
 		cpu[$1] = cpu[$1] " " (f[2] + f[3])
 		if (f[4] > rss[$1])
 			rss[$1] = f[4]
@@ -139,7 +145,7 @@ bench() {
 				continue
 			}
 			w = median(wall[l])
-			printf "%-24s %7.2f %7.2f %8.1f %12.1f %10.1f", l, w,
+			printf "%-24s %7.3f %7.2f %8.1f %12.1f %10.1f", l, w,
 				median(cpu[l]), (w > 0 ? size[l] / 1048576 / w : 0),
 				rss[l] / 1024, size[l] / 1048576
 			if (r > 0 && w > 0)
