@@ -70,15 +70,17 @@ int outfile_open(struct outfile *of, const char *path);
 int outfile_commit(struct outfile *of);
 void outfile_abort(struct outfile *of);
 
-/* ---- source.c: opening, statting and reading source files in batches ---- */
+/* ---- source.c: opening and reading source files in batches ---- */
 #define SRC_BATCH		64
+#define SRC_SLOT		(16 * 1024)	/* read whole at open time */
 
 struct srcfile {
 	const char *path;	/* set by the caller */
 	int fd;			/* the open source, or -1 */
-	int err;		/* errno of the failed open or stat, or 0 */
+	int err;		/* errno of the failed open, stat or read, or 0 */
 	int regular;		/* S_ISREG */
 	uint64_t size;
+	const void *data;	/* the whole file, if it was small, or NULL */
 	int res;		/* private to source.c */
 };
 
@@ -87,8 +89,7 @@ struct src *src_new(void);
 void src_free(struct src *s);
 int src_stat(struct src *s, struct srcfile *v, int n);
 int src_open(struct src *s, struct srcfile *v, int n);
-int src_read(struct src *s, struct srcfile *f, void *buf);
-int src_wait(struct src *s);
+void src_done(struct src *s, struct srcfile *f);
 void src_close(struct srcfile *v, int n);
 
 /* ---- writer.c: the cpio/compression output stream ---- */
@@ -102,8 +103,7 @@ size_t cpio_header(char *p, int crc, const struct cpio_hdr *h,
 		   const char *name);
 
 struct out;
-struct out *out_new(int fd, enum comp comp, const char *what,
-		    struct src *src);
+struct out *out_new(int fd, enum comp comp, const char *what);
 void *out_reserve(struct out *o, size_t n);
 int out_write(struct out *o, const void *p, size_t n);
 int out_pad(struct out *o, unsigned int align);

@@ -36,7 +36,6 @@
 /* Entries come this many to an allocation, so that they never move. */
 #define ENTRY_CHUNK	1024
 #define ARENA_BLOCK	(64 * 1024)
-#define SMALL_FILE	(64 * 1024)	/* read into the stage, larger streamed */
 #define MAX_FIELDS	4096
 
 struct entry {
@@ -660,7 +659,8 @@ static int sum_bytes(int fd, uint32_t size, const char *src, uint32_t *csum)
 
 /*
  * A large file, or one that does not fit in what is left of the stage:
- * headers through the stage, then the data streamed from the descriptor.
+ * headers through the stage, then the data, from the descriptor if source.c
+ * did not read it all.
  */
 static int write_file_stream(struct writer *w, struct entry *e,
 			     struct cpio_hdr *h, struct srcfile *f)
@@ -669,8 +669,10 @@ static int write_file_stream(struct writer *w, struct entry *e,
 	uint32_t csum = 0;
 	int i, rc = -1;
 
-	if (w->opt->crc && f->size &&
-	    sum_bytes(f->fd, f->size, f->path, &csum))
+	if (w->opt->crc && f->data)
+		csum = sum(f->data, f->size);
+	else if (w->opt->crc && f->size &&
+		 sum_bytes(f->fd, f->size, f->path, &csum))
 		goto out_close;
 	for (i = 0; i < e->nnames; i++) {
 		if (i)
@@ -682,20 +684,20 @@ static int write_file_stream(struct writer *w, struct entry *e,
 		if (out_header(w->o, w->opt->crc, h, name))
 			goto out_close;
 	}
-	if (out_copy_fd(w->o, f->fd, f->size, f->path) || out_pad(w->o, 4))
+	if (f->data ? out_write(w->o, f->data, f->size) :
+		      out_copy_fd(w->o, f->fd, f->size, f->path))
 		goto out_close;
-	rc = 0;
+	rc = out_pad(w->o, 4);
 out_close:
-	close(f->fd);
-	f->fd = -1;
+	src_done(w->src, f);
 	return rc;
 }
 
 /*
  * A regular file and its hard links, data and checksum on the last one.
- * A small one goes into the stage in one piece: room for its headers and
- * data is reserved, the data read straight into place (maybe later, see
- * source.c) and the headers filled in.
+ * A small one, which source.c has read already, goes into the stage in one
+ * piece: room for its headers and data is reserved, the data copied into
+ * place and the headers filled in.
  */
 static int write_file(struct writer *w, struct entry *e, uint32_t ino,
 		      struct srcfile *f)
@@ -714,19 +716,16 @@ static int write_file(struct writer *w, struct entry *e, uint32_t ino,
 		return -1;
 	for (i = 0; i < e->nnames; i++)
 		hsize += cpio_header_size(i ? next_link(&links) : name);
-	if (f->size <= SMALL_FILE && hsize <= SMALL_FILE)
+	if (f->data)
 		p = out_reserve(w->o, hsize + dsize);
 	if (!p)
 		return write_file_stream(w, e, &h, f);
 	data = p + hsize;
+	memcpy(data, f->data, f->size);
 	memset(data + f->size, 0, dsize - f->size);
-	if (src_read(w->src, f, data))
-		return -1;
-	if (w->opt->crc) {
-		if (src_wait(w->src))
-			return -1;
+	src_done(w->src, f);
+	if (w->opt->crc)
 		csum = sum((unsigned char *)data, f->size);
-	}
 	links = e->links;
 	for (i = 0; i < e->nnames; i++) {
 		if (i)
@@ -785,7 +784,7 @@ static int batch_size(void)
 
 /*
  * Write the archive.  Entries go in batches that end at the batch_size()-th
- * regular file, whose sources are all opened and statted together.
+ * regular file, whose sources are all opened and read together.
  */
 int spec_write(struct spec *sp, int fd, const struct spec_opts *opt,
 	       const char *outname)
@@ -798,7 +797,7 @@ int spec_write(struct spec *sp, int fd, const struct spec_opts *opt,
 	struct entry *e;
 
 	w.src = src_new();
-	w.o = out_new(fd, opt->comp, outname, w.src);
+	w.o = out_new(fd, opt->comp, outname);
 	if (!w.o)
 		goto out;
 	if (opt->check_first && check_sources(sp, w.src, files))
@@ -815,9 +814,6 @@ int spec_write(struct spec *sp, int fd, const struct spec_opts *opt,
 					S_ISREG(e->mode) ? &files[k++] : NULL))
 				goto out;
 		}
-		/* The next batch reuses files[]: its reads must be done. */
-		if (src_wait(w.src))
-			goto out;
 	}
 	if (out_header(w.o, opt->crc, &trailer, CPIO_TRAILER) ||
 	    out_pad(w.o, 512) || out_finish(w.o))
@@ -825,7 +821,6 @@ int spec_write(struct spec *sp, int fd, const struct spec_opts *opt,
 	rc = 0;
 out:
 	src_close(files, nf);
-	/* Before the stage goes: queued reads still write into it. */
 	src_free(w.src);
 	out_free(w.o);
 	return rc;

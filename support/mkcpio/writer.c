@@ -14,8 +14,8 @@
  * output gets the stage only when it is full (and at the end), so that, for
  * one, lz4's blocks are all 8 MiB but the last however the bytes came in.
  *
- * Small files are read straight into the stage (out_reserve()), possibly
- * by reads that source.c has only queued; a flush waits for them first.
+ * Small files are copied into room reserved at the end of the stage
+ * (out_reserve()); large ones are streamed (out_copy_fd()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +49,6 @@ enum fast_copy {
 struct out {
 	int fd;
 	enum comp comp;
-	struct src *src;	/* whose queued reads fill the stage */
 	const char *what;	/* output name for messages */
 	uint64_t off;		/* uncompressed bytes so far */
 	uint64_t base;		/* the output's file offset when we started */
@@ -220,8 +219,6 @@ static int flush_stage(struct out *o, int last)
 {
 	int rc = 0;
 
-	if (o->src && src_wait(o->src))
-		return -1;
 	switch (o->comp) {
 	case COMP_NONE:
 		if (write_all(o->fd, o->buf, o->len))
@@ -244,8 +241,7 @@ static int flush_stage(struct out *o, int last)
 	return rc;
 }
 
-struct out *out_new(int fd, enum comp comp, const char *what,
-		    struct src *src)
+struct out *out_new(int fd, enum comp comp, const char *what)
 {
 	struct out *o = xcalloc(1, sizeof(*o));
 	struct stat st;
@@ -255,7 +251,6 @@ struct out *out_new(int fd, enum comp comp, const char *what,
 	o->fd = fd;
 	o->comp = comp;
 	o->what = what;
-	o->src = src;
 	o->cap = comp == COMP_LZ4 ? LZ4_BLOCK : STAGE_SIZE;
 	o->buf = xmalloc(o->cap);
 	o->zcap = comp == COMP_LZ4 ? (size_t)LZ4_compressBound(LZ4_BLOCK) + 4 :

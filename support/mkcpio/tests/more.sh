@@ -347,14 +347,15 @@ expect_err "--from-dir: a name the spec cannot hold" 1 \
 # ---- many sources: batches, io_uring and the one-call-at-a-time fallback ----
 B=$SRC/batch
 mkdir -p "$B/src"
-# 300 files, sizes around the stage and small-file limits, every 50th a
+# 300 files, sizes around the read-ahead slot (16 KiB), the page and the
+# splice threshold (64 KiB), every 50th a
 # hard-link group, symlinks in between; more than one batch of opens.
 awk -v src="$B/src" -v spec="$B/ok.spec" 'BEGIN {
-	split("0 1 3 4 5 1000 4096 65535 65536 65537 200000", size, " ")
+	nsizes = split("0 1 3 4 5 1000 4096 16383 16384 16385 65535 65536 65537 200000", size, " ")
 	print "dir /m 0755 0 0" > spec
 	for (i = 0; i < 300; i++) {
 		f = sprintf("%s/f%03d", src, i)
-		n = size[i % 11 + 1]
+		n = size[i % nsizes + 1]
 		s = sprintf("%d:", i)
 		while (length(s) < n)
 			s = s s
@@ -438,6 +439,29 @@ for out in "-o $B/out.cpio" ""; do
 		"mkcpio: $B/fifo.spec:1: source '$B/src/fifo' is not a regular file" \
 		timeout 20 "$M" $out "$B/fifo.spec"
 done
+# Sources are read before they are statted: a fifo with a silent writer
+# or with data, devices and a directory must still be refused, at once.
+# Opened read-write, the fifo has a writer without blocking us.
+exec 3<>"$B/src/fifo"
+for env in "" MKCPIO_NO_IO_URING=1; do
+	how=${env:+, no io_uring}
+	expect_err "a fifo whose writer says nothing is refused, not waited for$how" 1 \
+		"mkcpio: $B/fifo.spec:1: source '$B/src/fifo' is not a regular file" \
+		env $env timeout 20 "$M" -o "$B/out.cpio" "$B/fifo.spec"
+	printf 'data' >&3
+	expect_err "a fifo with data in it is refused$how" 1 \
+		"mkcpio: $B/fifo.spec:1: source '$B/src/fifo' is not a regular file" \
+		env $env timeout 20 "$M" -o "$B/out.cpio" "$B/fifo.spec"
+	for dev in /dev/null /dev/zero /dev/urandom "$B/src"; do
+		printf 'file /x %s 0644 0 0\n' "$dev" >"$B/dev.spec"
+		what=$dev
+		[ "$dev" = "$B/src" ] && what="a directory"
+		expect_err "$what as a file's source is refused$how" 1 \
+			"mkcpio: $B/dev.spec:1: source '$dev' is not a regular file" \
+			env $env timeout 20 "$M" -o "$B/out.cpio" "$B/dev.spec"
+	done
+done
+exec 3<&-
 rm -rf "$B"
 
 # ---- streaming: memory does not grow with file size ----
