@@ -14,8 +14,8 @@
 #                     embedded initramfs is CONFIG_INITRAMFS_SOURCE =
 #                     rootfs.spec. Skipped entirely when nothing changed.
 #   rootfs.cpio.gz    the external initrd, from the same spec (mkcpio).
-#   rootfs.ext4       the target tree as ext4 (mke2fs -d), owners, modes,
-#                     nodes and times set from target.spec with debugfs.
+#   rootfs.ext4       the target tree as ext4, built by debugfs from
+#                     target.spec in its order (support/scripts/mkext4).
 #   run-qemu.sh       the command `make run` runs.
 #   manifest          packages, their sources and hashes, and the images'.
 
@@ -105,19 +105,13 @@ $(IMAGES_DIR)/rootfs.cpio.gz: $(IMAGES_DIR)/.rootfs.hash $(MKCPIO) $(SDE_STAMP)
 	@echo '>>> rootfs.cpio.gz'
 	$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) -z gzip -o $@ $(IMAGES_DIR)/rootfs.spec
 
-# mke2fs -d takes owners, modes and times from the tree; debugfs then sets
-# them, and the device nodes, from the spec: no root needed, same bytes.
-$(IMAGES_DIR)/rootfs.ext4: $(IMAGES_DIR)/.target.hash $(SDE_STAMP) support/scripts/spec-to-debugfs
+# Built from the spec in its order, not from the tree in readdir order:
+# the same bytes on any host, no root needed (support/scripts/mkext4).
+$(IMAGES_DIR)/rootfs.ext4: $(IMAGES_DIR)/.target.hash $(SDE_STAMP) \
+		support/scripts/mkext4 support/scripts/mke2fs.conf
 	@echo '>>> rootfs.ext4'
-	$(Q)rm -f $@.tmp
-	$(Q)E2FSPROGS_FAKE_TIME=$(SOURCE_DATE_EPOCH) mke2fs -q -F -t ext4 -b 4096 -U $(EXT4_UUID) \
-		-E hash_seed=$(EXT4_UUID),root_owner=0:0 -d $(TARGET_DIR) $@.tmp $(EXT4_SIZE) >/dev/null
-	$(Q)support/scripts/spec-to-debugfs $(SOURCE_DATE_EPOCH) $(TARGET_DIR) <$(BUILD_DIR)/target.spec >$(BUILD_DIR)/target.debugfs
-	$(Q)E2FSPROGS_FAKE_TIME=$(SOURCE_DATE_EPOCH) debugfs -w -f $(BUILD_DIR)/target.debugfs $@.tmp \
-		>$(BUILD_DIR)/target.debugfs.log 2>&1
-	$(Q)e2fsck -fn $@.tmp >$(BUILD_DIR)/target.e2fsck.log 2>&1 || \
-		{ echo "ramboot: rootfs.ext4 does not pass e2fsck: $(BUILD_DIR)/target.e2fsck.log" >&2; exit 1; }
-	$(Q)mv $@.tmp $@
+	$(Q)support/scripts/mkext4 $@ $(EXT4_SIZE) $(EXT4_UUID) $(SOURCE_DATE_EPOCH) \
+		$(TARGET_DIR) $(BUILD_DIR)/target.spec $(BUILD_DIR)
 
 $(IMAGES_DIR)/run-qemu.sh: $(BOARD_DIR)/run-qemu $(RB_CONFIG)
 	$(Q)mkdir -p $(@D)

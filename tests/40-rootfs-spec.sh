@@ -82,3 +82,41 @@ check_grep "bsdtar reads it: /dev/console is a char device" '^crw------- .* dev/
 check_grep "... /tmp is 1777" '^drwxrwxrwt .* tmp$' "$TMP/bsdtar.list"
 check_fails "a table entry under a missing directory is an error with its line" "bad:2: parent directory .*/nope" \
 	sh -c "printf '# x\n/nope/node c 600 0 0 1 3 - - -\n' >'$TMP/bad' && '$MKCPIO' --from-dir '$TMP/a' --table '$TMP/bad' --squash -o '$TMP/bad.spec' 2>&1; r=\$?; test ! -e '$TMP/bad.spec' || echo 'output left behind'; exit \$r"
+
+# ---- rootfs.ext4 (support/scripts/mkext4) from the same spec ----
+# Tree B again, copied to another file system when there is one (tmpfs
+# lists a directory in the opposite order to ext4): mke2fs -d would give
+# other bytes, the spec's order must not.
+MKEXT4=$TOP/support/scripts/mkext4
+UUID=2e0a5d3c-1111-4222-8333-444455556666
+other=$TMP
+[ -d /dev/shm ] && [ -w /dev/shm ] && other=$(mktemp -d /dev/shm/ramboot-test.XXXXXX)
+rm -rf "$other/b2" && cp -a "$TMP/b" "$other/b2"
+check "rootfs.ext4 from tree A" "$MKEXT4" "$TMP/a.ext4" 8M $UUID 1700000000 "$TMP/a" "$TMP/a.spec" "$TMP/ext4-a"
+check "rootfs.ext4 from tree B on $(stat -f -c %T "$other")" \
+	"$MKEXT4" "$TMP/b.ext4" 8M $UUID 1700000000 "$other/b2" "$TMP/b.spec" "$TMP/ext4-b"
+[ "$other" != "$TMP" ] && rm -rf "$other"
+check "the two ext4 images are the same bytes" cmp "$TMP/a.ext4" "$TMP/b.ext4"
+debugfs -R "cat /usr/share/deep/file" "$TMP/a.ext4" >"$TMP/ext4.cat" 2>/dev/null
+check "its file holds the tree's bytes" cmp "$TMP/ext4.cat" "$TMP/a/usr/share/deep/file"
+debugfs -R "stat /dev/console" "$TMP/a.ext4" >"$TMP/ext4.console" 2>/dev/null
+check_grep "its /dev/console is a char device 5:1" "Device major/minor number: 05:01" "$TMP/ext4.console"
+debugfs -R "stat /tmp" "$TMP/a.ext4" >"$TMP/ext4.tmp" 2>/dev/null
+check_grep "its /tmp is 1777" \
+	"Mode:  01777" "$TMP/ext4.tmp"
+check_grep "... mtime 1700000000" "mtime: 0x6553f100" "$TMP/ext4.tmp"
+debugfs -R "stat /bin/hi" "$TMP/a.ext4" >"$TMP/ext4.link" 2>/dev/null
+check_grep "its /bin/hi is a symlink to hello" 'Fast link dest: "hello"' "$TMP/ext4.link"
+# Hard links: one inode, two names, links_count 2.
+printf 'dir /etc 0755 0 0\nfile /etc/hostname ${RB_TARGET_DIR}/etc/hostname 0644 0 0 /etc/alias\n' >"$TMP/hl.spec"
+check "an ext4 image with a hard link" "$MKEXT4" "$TMP/hl.ext4" 8M $UUID 1 "$TMP/a" "$TMP/hl.spec" "$TMP/ext4-hl"
+debugfs -R "ls -l /etc" "$TMP/hl.ext4" 2>/dev/null | awk '$NF == "hostname" || $NF == "alias" { print $1 }' >"$TMP/hl.ls"
+check "both names are one inode" sh -c "[ \$(wc -l <'$TMP/hl.ls') = 2 ] && [ \$(sort -u '$TMP/hl.ls' | wc -l) = 1 ] || { cat '$TMP/hl.ls'; exit 1; }"
+debugfs -R "stat /etc/alias" "$TMP/hl.ext4" >"$TMP/hl.stat" 2>/dev/null
+check_grep "... which has 2 links" "Links: 2 " "$TMP/hl.stat"
+check_fails "a spec line mkext4 cannot use is an error with its line" "bad.spec:2: cannot put this" \
+	sh -c "printf 'dir /a 0755 0 0\nfile /a/x\n' >'$TMP/bad.spec' && '$MKEXT4' '$TMP/bad.ext4' 8M $UUID 1 '$TMP/a' '$TMP/bad.spec' '$TMP/ext4-bad'; r=\$?; test ! -e '$TMP/bad.ext4' -a ! -e '$TMP/bad.ext4.tmp' || echo 'output left behind'; exit \$r"
+head -c 3000000 /dev/urandom >"$TMP/a/big"
+printf 'file /big ${RB_TARGET_DIR}/big 0644 0 0\n' >"$TMP/big.spec"
+check_fails "an image too small for the tree fails, naming debugfs's error" "debugfs: .*is SIZE large enough" \
+	sh -c "'$MKEXT4' '$TMP/big.ext4' 2M $UUID 1 '$TMP/a' '$TMP/big.spec' '$TMP/ext4-big'; r=\$?; test ! -e '$TMP/big.ext4' -a ! -e '$TMP/big.ext4.tmp' || echo 'output left behind'; exit \$r"
