@@ -16,8 +16,9 @@
  * Output: the archive (newc, or crc with -c) on OUT or stdout; the same
  * input always gives the same bytes.  OUT is written as a temporary next to
  * it and renamed on success, so a failed run leaves no OUT.  Standard output
- * (or an OUT that is a device or fifo) gets nothing from a spec that fails:
- * there every source is checked before the first byte.  --from-dir prints a
+ * that is a regular file is cut back to the size it had.  A pipe, or an OUT
+ * that is a device or fifo, gets nothing from a spec that fails: there
+ * every source is checked before the first byte.  --from-dir prints a
  * spec; --list prints one line per entry.
  *
  * Exit status: 0 ok, 1 bad input (the reason is one line on stderr,
@@ -37,10 +38,12 @@
  * - Offsets count file bytes, or decompressed bytes inside a compressed
  *   member (whose own offset the message then gives).
  * - --extract stops at the first refused entry; what came before it stays.
- * - Sources are opened, statted and read in batches through io_uring where
- *   the kernel allows it, which saves most system calls on many small
- *   files; MKCPIO_NO_IO_URING=1 in the environment makes one call at a
- *   time.  The archive is the same either way.
+ * - Sources are opened and read in batches through io_uring where the
+ *   kernel allows it, which saves most system calls on many small files;
+ *   MKCPIO_NO_IO_URING=1 in the environment makes one call at a time.  A
+ *   small file's size is what reading it gave (source.c).  Large files
+ *   are spliced, uncompressed, into a file or a pipe (writer.c).  The
+ *   archive is the same either way.
  */
 #include <getopt.h>
 #include <stdio.h>
