@@ -9,10 +9,15 @@ BUSYBOX_LICENSE = GPL-2.0
 BUSYBOX_DEPENDENCIES = toolchain
 BUSYBOX_FRAGMENT = $(call qstrip,$(RB_PACKAGE_BUSYBOX_CONFIG))
 BUSYBOX_CONFIG_FILES = $(BUSYBOX_FRAGMENT)
-# Its banner carries the build date: SOURCE_DATE_EPOCH.
-BUSYBOX_CONFIG_VARS = SOURCE_DATE_EPOCH
+# Its banner carries a build date, which every object includes through
+# autoconf.h.  Dated by its source (the newest file in the 1.35.0 tarball,
+# 2021-12-26 16:56:57 UTC), not by this tree's SOURCE_DATE_EPOCH: a new
+# ramboot commit neither recompiles busybox nor misses ccache.
+BUSYBOX_SOURCE_DATE_EPOCH = 1640537817
+BUSYBOX_CONFIG_VARS = BUSYBOX_SOURCE_DATE_EPOCH
 
-BUSYBOX_MAKE = $(TARGET_MAKE_ENV) $(MAKE) -C $(@D) -j$(PARALLEL_JOBS) \
+BUSYBOX_MAKE = $(TARGET_MAKE_ENV) SOURCE_DATE_EPOCH=$(BUSYBOX_SOURCE_DATE_EPOCH) \
+	$(MAKE) -C $(@D) -j$(PARALLEL_JOBS) \
 	CROSS_COMPILE=$(TARGET_CROSS) HOSTCC='$(HOSTCC)' \
 	CONFIG_PREFIX=$(TARGET_DIR) KBUILD_VERBOSE=1
 
