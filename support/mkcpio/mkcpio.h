@@ -87,7 +87,7 @@ struct srcfile {
 struct src;
 struct src *src_new(void);
 void src_free(struct src *s);
-int src_stat(struct src *s, struct srcfile *v, int n);
+int src_stat(struct srcfile *v, int n);
 int src_open(struct src *s, struct srcfile *v, int n);
 void src_done(struct src *s, struct srcfile *f);
 void src_close(struct srcfile *v, int n);

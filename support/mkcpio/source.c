@@ -228,12 +228,11 @@ static void take_stat(struct srcfile *f, const struct stat *st)
 }
 
 /* Stat the n sources by path: err, regular and size, no descriptor. */
-int src_stat(struct src *s, struct srcfile *v, int n)
+int src_stat(struct srcfile *v, int n)
 {
 	struct stat st;
 	int i;
 
-	(void)s;
 	for (i = 0; i < n; i++) {
 		v[i].fd = -1;
 		v[i].err = 0;

@@ -605,8 +605,7 @@ static int check_source(const struct entry *e, const struct srcfile *f)
 }
 
 /* Stat every source, in spec order, before anything is written. */
-static int check_sources(struct spec *sp, struct src *src,
-			 struct srcfile *v)
+static int check_sources(struct spec *sp, struct srcfile *v)
 {
 	struct entry *batch[SRC_BATCH];
 	size_t i = 0;
@@ -620,7 +619,7 @@ static int check_sources(struct spec *sp, struct src *src,
 			v[n].path = batch[n]->arg;
 			n++;
 		}
-		if (src_stat(src, v, n))
+		if (src_stat(v, n))
 			return -1;
 		for (k = 0; k < n; k++)
 			if (check_source(batch[k], &v[k]))
@@ -800,7 +799,7 @@ int spec_write(struct spec *sp, int fd, const struct spec_opts *opt,
 	w.o = out_new(fd, opt->comp, outname);
 	if (!w.o)
 		goto out;
-	if (opt->check_first && check_sources(sp, w.src, files))
+	if (opt->check_first && check_sources(sp, files))
 		goto out;
 	while (i < n) {
 		for (end = i, nf = 0; end < n && nf < batch; end++)

@@ -281,17 +281,26 @@ struct out *out_new(int fd, enum comp comp, const char *what)
 	return o;
 }
 
+/*
+ * How many of n (> 0) bytes fit in the stage now, flushing it first if it
+ * is full; 0 when the flush failed.
+ */
+static size_t stage_room(struct out *o, uint64_t n)
+{
+	if (o->len == o->cap && flush_stage(o, 0))
+		return 0;
+	return o->cap - o->len < n ? o->cap - o->len : n;
+}
+
 int out_write(struct out *o, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	size_t k;
 
 	while (n) {
-		if (o->len == o->cap && flush_stage(o, 0))
+		k = stage_room(o, n);
+		if (!k)
 			return -1;
-		k = o->cap - o->len;
-		if (k > n)
-			k = n;
 		memcpy(o->buf + o->len, s, k);
 		o->len += k;
 		o->off += k;
@@ -332,11 +341,9 @@ static int copy_plain(struct out *o, int fd, uint64_t n, const char *src)
 	long got;
 
 	while (n) {
-		if (o->len == o->cap && flush_stage(o, 0))
+		want = stage_room(o, n);
+		if (!want)
 			return -1;
-		want = o->cap - o->len;
-		if (want > n)
-			want = n;
 		got = read_source(fd, o->buf + o->len, want, src);
 		if (got < 0)
 			return -1;
@@ -360,26 +367,6 @@ static int splice_pipe(struct out *o)
 	if (sz < 0)
 		sz = fcntl(o->pipe[1], F_GETPIPE_SZ);
 	o->pipe_cap = sz > 2 * PAGE ? sz : 2 * PAGE;
-	return 0;
-}
-
-/* n bytes that are in the pipe, into the stage. */
-static int drain_pipe(struct out *o, size_t n, const char *src)
-{
-	size_t want;
-	long got;
-
-	while (n) {
-		if (o->len == o->cap && flush_stage(o, 0))
-			return -1;
-		want = o->cap - o->len < n ? o->cap - o->len : n;
-		got = read_source(o->pipe[0], o->buf + o->len, want, src);
-		if (got < 0)
-			return -1;
-		o->len += got;
-		o->off += got;
-		n -= got;
-	}
 	return 0;
 }
 
@@ -437,7 +424,9 @@ static int copy_to_file(struct out *o, int fd, uint64_t *size,
 				continue;
 			if (n < 0 && !wrote) {
 				*size = left;
-				return drain_pipe(o, inpipe, src) ? -1 : 1;
+				/* What is in the pipe goes to the stage. */
+				return copy_plain(o, o->pipe[0], inpipe, src) ?
+				       -1 : 1;
 			}
 			if (n <= 0)
 				return n < 0 ? werr(o) :
