@@ -81,7 +81,7 @@ struct srcfile {
 	int regular;		/* S_ISREG */
 	uint64_t size;
 	const void *data;	/* the whole file, if it was small, or NULL */
-	int res;		/* private to source.c */
+	int got, res;		/* private to source.c */
 };
 
 struct src;
